@@ -1,0 +1,45 @@
+package attache
+
+import "time"
+
+// AlertStatus is where an alert stands in the delivery queue.
+type AlertStatus string
+
+// Alert states. An alert is queued, then in flight while a send is under way,
+// then delivered or dead. An alert found in flight after a restart is queued
+// again: that is the only way an alert can be sent twice.
+const (
+	AlertQueued    AlertStatus = "queued"
+	AlertInFlight  AlertStatus = "in_flight"
+	AlertDelivered AlertStatus = "delivered"
+	AlertDead      AlertStatus = "dead"
+)
+
+// Alert is one message to one destination about one item, naming every rule
+// that matched the item and had not yet been alerted there.
+type Alert struct {
+	// ID is stable: a hash of feed, item key and destination, so the same
+	// alert can never be queued twice.
+	ID          string
+	Destination string
+	Item        Item
+	Matches     []Match
+	Queued      time.Time
+
+	Status      AlertStatus
+	Attempts    int
+	NextAttempt time.Time
+	LastError   string
+	Delivered   time.Time
+}
+
+// Severity is the highest severity among the alert's matches.
+func (a Alert) Severity() Severity {
+	var s Severity
+	for _, m := range a.Matches {
+		if m.Severity > s {
+			s = m.Severity
+		}
+	}
+	return s
+}
