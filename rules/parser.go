@@ -1,0 +1,340 @@
+package rules
+
+import (
+	"errors"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+)
+
+// Parse reads one query into its syntax tree. Lists (@name) are not resolved
+// here: Compile does that, with the lists at hand.
+func Parse(query string) (Node, error) {
+	n, err := parse(query)
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func parse(query string) (Node, *SyntaxError) {
+	toks, err := lex(query)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{toks: toks, q: query}
+	if p.peek().kind == tEOF {
+		return nil, errAt(0, "empty query")
+	}
+	n, err := p.parseOr()
+	if err != nil {
+		return nil, err
+	}
+	switch t := p.peek(); t.kind {
+	case tEOF:
+	case tRParen:
+		return nil, errAt(t.off, "unbalanced parenthesis: ) has no matching (")
+	default:
+		return nil, errAt(t.off, "unexpected %s", describe(t))
+	}
+	if matchesNothingPositive(n) {
+		return nil, errAt(0, "the query matches items that contain none of its terms: add a term that is not negated")
+	}
+	return n, nil
+}
+
+type parser struct {
+	q    string
+	toks []lexeme
+	i    int
+}
+
+func (p *parser) peek() lexeme { return p.toks[p.i] }
+func (p *parser) next() lexeme { t := p.toks[p.i]; p.i++; return t }
+
+func (p *parser) parseOr() (Node, *SyntaxError) {
+	first := p.peek()
+	if first.kind == tOr || first.kind == tAnd {
+		return nil, errAt(first.off, "%s needs a term before it", describe(first))
+	}
+	left, err := p.parseAnd()
+	if err != nil {
+		return nil, err
+	}
+	kids := []Node{left}
+	for p.peek().kind == tOr {
+		op := p.next()
+		if !startsUnary(p.peek().kind) {
+			return nil, errAt(op.off, "OR needs a term after it")
+		}
+		right, err := p.parseAnd()
+		if err != nil {
+			return nil, err
+		}
+		kids = append(kids, right)
+	}
+	if len(kids) == 1 {
+		return left, nil
+	}
+	return &Or{Kids: kids, Off: left.Offset()}, nil
+}
+
+func (p *parser) parseAnd() (Node, *SyntaxError) {
+	left, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	kids := []Node{left}
+	for {
+		t := p.peek()
+		if t.kind == tAnd {
+			p.next()
+			if !startsUnary(p.peek().kind) {
+				return nil, errAt(t.off, "AND needs a term after it")
+			}
+		} else if !startsUnary(t.kind) {
+			break
+		}
+		right, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		kids = append(kids, right)
+	}
+	if len(kids) == 1 {
+		return left, nil
+	}
+	return &And{Kids: kids, Off: left.Offset()}, nil
+}
+
+func startsUnary(k tokKind) bool {
+	switch k {
+	case tNot, tMinus, tLParen, tField, tWord, tPhrase, tRegex, tList:
+		return true
+	}
+	return false
+}
+
+func (p *parser) parseUnary() (Node, *SyntaxError) {
+	switch t := p.peek(); t.kind {
+	case tNot:
+		p.next()
+		if !startsUnary(p.peek().kind) {
+			return nil, errAt(t.off, "NOT needs a term after it")
+		}
+		kid, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		return &Not{Kid: kid, Off: t.off}, nil
+	case tMinus:
+		p.next()
+		kid, err := p.parsePrimary()
+		if err != nil {
+			return nil, err
+		}
+		return &Not{Kid: kid, Off: t.off}, nil
+	}
+	return p.parsePrimary()
+}
+
+func (p *parser) parsePrimary() (Node, *SyntaxError) {
+	t := p.next()
+	switch t.kind {
+	case tLParen:
+		if p.peek().kind == tRParen {
+			return nil, errAt(t.off, "empty parentheses")
+		}
+		n, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		if p.peek().kind != tRParen {
+			if p.peek().kind == tEOF {
+				return nil, errAt(t.off, "unbalanced parenthesis: ( is never closed")
+			}
+			return nil, errAt(p.peek().off, "unexpected %s", describe(p.peek()))
+		}
+		p.next()
+		if p.peek().kind == tNear {
+			return nil, errAt(p.peek().off, "NEAR/%d works between two terms, not groups: use a @list for alternatives", p.peek().n)
+		}
+		return n, nil
+	case tField:
+		if !startsPrimary(p.peek().kind) {
+			return nil, errAt(t.off, "%s: needs a term after it", t.text)
+		}
+		kid, err := p.parsePrimary()
+		if err != nil {
+			return nil, err
+		}
+		return &FieldScope{Field: t.text, Kid: kid, Off: t.off}, nil
+	case tWord, tPhrase, tRegex, tList:
+		left, err := termOf(t, p.q)
+		if err != nil {
+			return nil, err
+		}
+		if p.peek().kind != tNear {
+			return left, nil
+		}
+		near := p.next()
+		rt := p.next()
+		if rt.kind != tWord && rt.kind != tPhrase && rt.kind != tRegex && rt.kind != tList {
+			return nil, errAt(near.off, "NEAR/%d needs a term after it", near.n)
+		}
+		right, err := termOf(rt, p.q)
+		if err != nil {
+			return nil, err
+		}
+		if p.peek().kind == tNear {
+			return nil, errAt(p.peek().off, "NEAR cannot be chained: write (a NEAR/5 b) AND (b NEAR/5 c)")
+		}
+		return &Near{Left: left, Right: right, N: near.n, Off: left.Off}, nil
+	case tNear:
+		return nil, errAt(t.off, "NEAR/%d needs a term before it", t.n)
+	case tRParen:
+		return nil, errAt(t.off, "unbalanced parenthesis: ) has no matching (")
+	case tEOF:
+		return nil, errAt(t.off, "the query ends where a term was expected")
+	}
+	return nil, errAt(t.off, "%s needs a term before it", describe(t))
+}
+
+func startsPrimary(k tokKind) bool {
+	return k == tLParen || k == tField || k == tWord || k == tPhrase || k == tRegex || k == tList
+}
+
+// termOf turns a word, phrase, regex or list token into a Term.
+func termOf(t lexeme, q string) (*Term, *SyntaxError) {
+	term := &Term{Src: t.raw(q), Off: t.off, End: t.end}
+	switch t.kind {
+	case tList:
+		term.Kind, term.List = TermList, t.text
+		return term, nil
+	case tRegex:
+		re, err := compileRegex(t.text)
+		if err != nil {
+			return nil, errAt(t.off, "%s", err.Error())
+		}
+		term.Kind, term.Regex = TermRegex, re
+		return term, nil
+	}
+	words, err := analyzeTermText(t.text, t.kind == tWord, t.exact)
+	if err != nil {
+		return nil, errAt(t.off, "%s", err.Error())
+	}
+	term.Words = words
+	return term, nil
+}
+
+// analyzeTermText splits a word or phrase into folded words the same way a
+// document is split, so that a query and a text always agree on boundaries.
+func analyzeTermText(s string, bare, exact bool) ([]Word, error) {
+	prefix := false
+	if bare {
+		if strings.HasSuffix(s, "*") {
+			prefix, s = true, strings.TrimSuffix(s, "*")
+		}
+		if strings.Contains(s, "*") || (prefix && s == "") {
+			return nil, errors.New("* may only end a word, as in NAT*")
+		}
+	}
+	var words []Word
+	text := cleanText(s)
+	splitWords(text, func(st, e int, unspaced bool) {
+		for _, w := range foldedWords(text[st:e]) {
+			kind := WordStem
+			switch {
+			case unspaced:
+				kind = WordSubstring
+			case exact:
+				kind = WordExact
+			}
+			words = append(words, Word{Kind: kind, Text: w})
+		}
+	})
+	if len(words) == 0 {
+		if bare {
+			return nil, errors.New("a term needs letters or digits: " + strings.TrimSpace(s))
+		}
+		return nil, errors.New("empty phrase")
+	}
+	if prefix {
+		last := &words[len(words)-1]
+		if last.Kind != WordSubstring {
+			last.Kind = WordPrefix
+		}
+	}
+	return words, nil
+}
+
+// compileRegex compiles a query's /regex/: case-insensitive RE2.
+func compileRegex(src string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile("(?i)" + src)
+	if err != nil {
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			msg := string(se.Code)
+			if se.Code == syntax.ErrMissingParen {
+				msg = "missing )"
+			}
+			return nil, errors.New("regex: " + msg + ": " + strings.TrimPrefix(se.Expr, "(?i)"))
+		}
+		return nil, errors.New("regex: " + err.Error())
+	}
+	if re.MatchString("") {
+		return nil, errors.New("regex matches empty text, so it would match every item")
+	}
+	return re, nil
+}
+
+func describe(t lexeme) string {
+	switch t.kind {
+	case tEOF:
+		return "end of query"
+	case tAnd:
+		return "AND"
+	case tOr:
+		return "OR"
+	case tNot:
+		return "NOT"
+	case tRParen:
+		return ")"
+	case tLParen:
+		return "("
+	case tNear:
+		return "NEAR"
+	}
+	return "term"
+}
+
+// matchesNothingPositive reports a query that would match a document
+// containing none of its terms (NOT x, a OR NOT b): it would flood a channel.
+func matchesNothingPositive(n Node) bool {
+	return evalEmpty(n)
+}
+
+// evalEmpty evaluates n over a document in which no term occurs.
+func evalEmpty(n Node) bool {
+	switch n := n.(type) {
+	case *And:
+		for _, k := range n.Kids {
+			if !evalEmpty(k) {
+				return false
+			}
+		}
+		return true
+	case *Or:
+		for _, k := range n.Kids {
+			if evalEmpty(k) {
+				return true
+			}
+		}
+		return false
+	case *Not:
+		return !evalEmpty(n.Kid)
+	case *FieldScope:
+		return evalEmpty(n.Kid)
+	}
+	return false
+}
