@@ -229,41 +229,38 @@ func termOf(t lexeme, q string) (*Term, *SyntaxError) {
 
 // analyzeTermText splits a word or phrase into folded words the same way a
 // document is split, so that a query and a text always agree on boundaries.
+// A part that ends in * makes its last word a prefix.
 func analyzeTermText(s string, bare, exact bool) ([]Word, error) {
-	prefix := false
-	if bare {
-		if strings.HasSuffix(s, "*") {
-			prefix, s = true, strings.TrimSuffix(s, "*")
-		}
-		if strings.Contains(s, "*") || (prefix && s == "") {
+	var words []Word
+	for _, part := range strings.Fields(s) {
+		prefix := strings.HasSuffix(part, "*")
+		part = strings.TrimSuffix(part, "*")
+		if strings.Contains(part, "*") || (prefix && part == "") {
 			return nil, errors.New("* may only end a word, as in NAT*")
 		}
-	}
-	var words []Word
-	text := cleanText(s)
-	splitWords(text, func(st, e int, unspaced bool) {
-		for _, w := range foldedWords(text[st:e]) {
-			kind := WordStem
-			switch {
-			case unspaced:
-				kind = WordSubstring
-			case exact:
-				kind = WordExact
+		n := len(words)
+		text := cleanText(part)
+		splitWords(text, func(st, e int, unspaced bool) {
+			for _, w := range foldedWords(text[st:e]) {
+				kind := WordStem
+				switch {
+				case unspaced:
+					kind = WordSubstring
+				case exact:
+					kind = WordExact
+				}
+				words = append(words, Word{Kind: kind, Text: w})
 			}
-			words = append(words, Word{Kind: kind, Text: w})
+		})
+		if prefix && len(words) > n && words[len(words)-1].Kind != WordSubstring {
+			words[len(words)-1].Kind = WordPrefix
 		}
-	})
+	}
 	if len(words) == 0 {
 		if bare {
 			return nil, errors.New("a term needs letters or digits: " + strings.TrimSpace(s))
 		}
 		return nil, errors.New("empty phrase")
-	}
-	if prefix {
-		last := &words[len(words)-1]
-		if last.Kind != WordSubstring {
-			last.Kind = WordPrefix
-		}
 	}
 	return words, nil
 }
