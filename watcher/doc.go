@@ -1,0 +1,10 @@
+// Package watcher turns configured feeds into attache.Items and runs the
+// polling cycle. The fetch → parse → normalise step lives in fetch.go,
+// body.go, charset.go, parse.go, botcheck.go, normalize.go and identity.go;
+// Fetcher.Items joins them.
+//
+// Every failure of that step falls into one class that Classify names, so
+// that the daemon can log, count and back off per class: an HTML page where a
+// feed was expected is "not a feed", never a parse error, and a 304 answer
+// costs no parsing.
+package watcher
