@@ -66,8 +66,9 @@ type sequence struct {
 }
 
 type compiledTerm struct {
-	seqs  []int32 // words and lists
-	regex int32   // -1 unless a regex
+	seqs       []int32 // words and lists
+	firstWords []int32 // the first word of each sequence, for a quick test
+	regex      int32   // -1 unless a regex
 }
 
 type compiledRegex struct {
@@ -255,6 +256,9 @@ func (c *compiler) term(t *Term) (int32, *SyntaxError) {
 	}
 	if id, ok := c.termIDs[key]; ok {
 		return id, nil
+	}
+	for _, q := range ct.seqs {
+		ct.firstWords = append(ct.firstWords, c.m.seqs[q].words[0])
 	}
 	id := int32(len(c.m.terms))
 	c.termIDs[key] = id

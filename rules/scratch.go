@@ -32,8 +32,9 @@ type scratch struct {
 	doc *Analyzed
 	gen uint32
 
-	wordOcc [][]occ
-	touched []int32
+	wordOcc  [][]occ
+	wordSeen []uint32 // gen when the word occurs in the document
+	touched  []int32
 
 	candStamp []uint32
 	cands     []int32
@@ -49,6 +50,7 @@ func newScratch(m *Matcher) *scratch {
 	return &scratch{
 		m:          m,
 		wordOcc:    make([][]occ, len(m.words)),
+		wordSeen:   make([]uint32, len(m.words)),
 		candStamp:  make([]uint32, len(m.rules)),
 		regexPass:  make([]uint32, len(m.regexes)),
 		termStamp:  make([]uint32, len(m.terms)),
@@ -67,6 +69,7 @@ func (s *scratch) reset(a *Analyzed) {
 	s.gen++
 	if s.gen == 0 { // wrapped: old stamps could look current
 		clear(s.candStamp)
+		clear(s.wordSeen)
 		clear(s.regexPass)
 		clear(s.termStamp)
 		s.gen = 1
@@ -75,7 +78,8 @@ func (s *scratch) reset(a *Analyzed) {
 
 // wordAt records a rule word found in the document and wakes its rules.
 func (s *scratch) wordAt(w int32, f field, tok int32, start, end int) {
-	if len(s.wordOcc[w]) == 0 {
+	if s.wordSeen[w] != s.gen {
+		s.wordSeen[w] = s.gen
 		s.touched = append(s.touched, w)
 		for _, r := range s.m.byTrigger[w] {
 			s.candidate(r)
@@ -91,6 +95,21 @@ func (s *scratch) candidate(r int32) {
 	}
 }
 
+// mayOccur is a cheap necessary condition for a term: some document word
+// satisfies the first word of one of its sequences, or it is a regex.
+func (s *scratch) mayOccur(t int32) bool {
+	ct := &s.m.terms[t]
+	if ct.regex >= 0 {
+		return true
+	}
+	for _, w := range ct.firstWords {
+		if s.wordSeen[w] == s.gen {
+			return true
+		}
+	}
+	return false
+}
+
 // spans returns the occurrences of a term in the given fields, computing
 // each field once per document.
 func (s *scratch) spans(t int32, fields fieldMask) []span {
@@ -101,28 +120,30 @@ func (s *scratch) spans(t int32, fields fieldMask) []span {
 	}
 	if missing := fields &^ s.termFields[t]; missing != 0 {
 		s.termFields[t] |= missing
-		for f := range numFields {
-			if missing.has(f) {
-				s.termSpans[t] = s.computeSpans(t, f, s.termSpans[t])
-			}
-		}
+		s.termSpans[t] = s.computeSpans(t, missing, s.termSpans[t])
 	}
 	return s.termSpans[t]
 }
 
-func (s *scratch) computeSpans(t int32, f field, out []span) []span {
+// computeSpans appends the occurrences of a term in the given fields.
+func (s *scratch) computeSpans(t int32, fields fieldMask, out []span) []span {
 	ct := &s.m.terms[t]
 	if ct.regex >= 0 {
-		return s.regexSpans(ct.regex, f, out)
+		for f := range numFields {
+			if fields.has(f) {
+				out = s.regexSpans(ct.regex, f, out)
+			}
+		}
+		return out
 	}
-	toks := s.doc.fields[f].tokens
 	for _, q := range ct.seqs {
 		seq := &s.m.seqs[q]
 	occurrences:
 		for _, o := range s.wordOcc[seq.words[0]] {
-			if o.f != f {
+			if !fields.has(o.f) {
 				continue
 			}
+			toks := s.doc.fields[o.f].tokens
 			first := int(o.tok)
 			last := first + len(seq.words) - 1
 			if last >= len(toks) || toks[last].pos != toks[first].pos+len(seq.words)-1 {
@@ -137,7 +158,7 @@ func (s *scratch) computeSpans(t int32, f field, out []span) []span {
 			if last > first {
 				end = toks[last].end
 			}
-			out = append(out, span{f: f, first: toks[first].pos, last: toks[last].pos, start: o.start, end: end, seq: q, regex: -1})
+			out = append(out, span{f: o.f, first: toks[first].pos, last: toks[last].pos, start: o.start, end: end, seq: q, regex: -1})
 		}
 	}
 	return out
@@ -187,9 +208,9 @@ func tokenRange(toks []token, start, end int) (int, int) {
 func (s *scratch) eval(n *cnode) bool {
 	switch n.op {
 	case opTerm:
-		return hasField(s.spans(n.term, n.fields), n.fields)
+		return s.mayOccur(n.term) && hasField(s.spans(n.term, n.fields), n.fields)
 	case opNear:
-		return s.nearPairs(n, nil)
+		return s.mayOccur(n.term) && s.mayOccur(n.term2) && s.nearPairs(n, nil)
 	case opAnd:
 		for i := range n.kids {
 			if !s.eval(&n.kids[i]) {

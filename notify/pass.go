@@ -1,0 +1,226 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/attache-dev/attache"
+)
+
+// batchSize is how many due alerts a pass reads from the queue at a time.
+const batchSize = 50
+
+// markTimeout bounds the queue write that follows a send. That write runs
+// on a context detached from the caller's: a send that happened must be
+// recorded even when shutdown began during it, or the alert would be sent
+// again at the next start.
+const markTimeout = 10 * time.Second
+
+// pass serves one destination: it sends, oldest first, every alert due
+// while it runs. It returns what it did and the next time it knows an
+// alert of the destination falls due (zero if it knows none).
+func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time.Time, err error) {
+	l := d.lane(dest)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	defer func() { next = l.nextDue(d.opts.Now()) }()
+
+	n, ok := d.notifiers[dest]
+	if !ok {
+		c, err = d.unconfigured(ctx, dest, l)
+		return c, next, err
+	}
+	for {
+		now := d.opts.Now()
+		if now.Before(l.pausedUntil) {
+			return c, next, nil
+		}
+		due, err := d.queue.Due(ctx, dest, now, batchSize)
+		if err != nil {
+			return c, next, err
+		}
+		for _, a := range due {
+			if err := d.pace(ctx, l); err != nil {
+				return c, next, err
+			}
+			got, err := d.attempt(ctx, dest, n, l, a)
+			c.add(got)
+			d.count(dest, got)
+			if err != nil {
+				return c, next, err
+			}
+			if d.opts.Now().Before(l.pausedUntil) {
+				return c, next, nil
+			}
+		}
+		if len(due) < batchSize {
+			return c, next, nil
+		}
+	}
+}
+
+// pace waits for the destination's rate limiter to allow one message.
+func (d *Dispatcher) pace(ctx context.Context, l *lane) error {
+	now := d.opts.Now()
+	r := l.limiter.ReserveN(now, 1)
+	if !r.OK() {
+		return fmt.Errorf("rate limiter: a burst of %d cannot send one message", l.limiter.Burst())
+	}
+	wait := r.DelayFrom(now)
+	if wait <= 0 {
+		return nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.CancelAt(d.opts.Now())
+		return ctx.Err()
+	}
+}
+
+// attempt sends one alert and records the outcome. Its error is the
+// queue's, or ctx's when shutdown cut the send short; a failed send is an
+// outcome, not an error.
+func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *lane, a attache.Alert) (Counts, error) {
+	// In flight before the send: a crash during it leaves a trace that the
+	// next start turns into a retry (at most one duplicate), never a loss.
+	if err := d.queue.MarkInFlight(ctx, a.ID, d.opts.Now()); err != nil {
+		return Counts{}, err
+	}
+	a.Status = attache.AlertInFlight
+	a.Attempts++
+
+	sendCtx, cancel := context.WithTimeout(ctx, d.opts.SendTimeout)
+	sendErr := n.Send(sendCtx, a)
+	cancel()
+
+	mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer mcancel()
+	now := d.opts.Now()
+	if sendErr == nil {
+		if err := d.queue.MarkDelivered(mctx, a.ID, now); err != nil {
+			// Sent but not recorded: it stays in flight, to be sent once
+			// more after a restart rather than again and again now.
+			return Counts{}, err
+		}
+		d.log.delivered(l, dest, a)
+		return Counts{Delivered: 1}, nil
+	}
+
+	retry, retryAfter := classify(sendErr)
+	text := sendErr.Error()
+	switch {
+	case !retry:
+		if err := d.queue.MarkDead(mctx, a.ID, text); err != nil {
+			return Counts{}, err
+		}
+		d.log.dead(dest, a, text)
+		return Counts{Dead: 1}, nil
+
+	case ctx.Err() != nil:
+		// Shutdown, not the destination, cut the send short: due again at
+		// once, for the next start.
+		if err := d.queue.MarkRetry(mctx, a.ID, now, "interrupted: "+text); err != nil {
+			return Counts{}, err
+		}
+		return Counts{Retried: 1}, ctx.Err()
+
+	case now.Sub(a.Queued) >= d.opts.MaxAge:
+		text = fmt.Sprintf("gave up after %d attempts in %v: %s",
+			a.Attempts, now.Sub(a.Queued).Round(time.Second), text)
+		if err := d.queue.MarkDead(mctx, a.ID, text); err != nil {
+			return Counts{}, err
+		}
+		d.log.dead(dest, a, text)
+		return Counts{Dead: 1}, nil
+	}
+
+	wait := max(d.opts.Backoff.delay(a.Attempts, rand.Float64()), retryAfter)
+	next := now.Add(wait)
+	if err := d.queue.MarkRetry(mctx, a.ID, next, text); err != nil {
+		return Counts{}, err
+	}
+	l.addRetry(next)
+	if retryAfter > 0 {
+		// The destination asked for quiet: the next alert waits too.
+		l.pausedUntil = later(l.pausedUntil, now.Add(retryAfter))
+	}
+	d.log.failed(l, dest, a, sendErr, next, l.pausedUntil)
+	return Counts{Retried: 1}, nil
+}
+
+// unconfigured handles a destination that has queued alerts but no
+// notifier, as when it was removed from the configuration while alerts for
+// it waited. They stay queued, so that putting the destination back
+// delivers them, until they are MaxAge old; then they are dead, so that a
+// destination removed for good does not look stuck forever.
+func (d *Dispatcher) unconfigured(ctx context.Context, dest string, l *lane) (Counts, error) {
+	var c Counts
+	waiting := 0
+	text := fmt.Sprintf("destination %q is not configured", dest)
+	for {
+		now := d.opts.Now()
+		due, err := d.queue.Due(ctx, dest, now, batchSize)
+		if err != nil {
+			return c, err
+		}
+		killed := 0
+		for _, a := range due {
+			if now.Sub(a.Queued) < d.opts.MaxAge {
+				waiting++
+				continue
+			}
+			if err := d.queue.MarkDead(ctx, a.ID, text); err != nil {
+				return c, err
+			}
+			killed++
+		}
+		c.Dead += killed
+		d.count(dest, Counts{Dead: killed})
+		if len(due) < batchSize || killed == 0 {
+			break
+		}
+	}
+	d.log.unconfigured(l, dest, waiting, c.Dead, d.opts.MaxAge)
+	return c, nil
+}
+
+// addRetry remembers that an alert falls due at t.
+func (l *lane) addRetry(t time.Time) {
+	i, _ := slices.BinarySearchFunc(l.retries, t, time.Time.Compare)
+	l.retries = slices.Insert(l.retries, i, t)
+}
+
+// nextDue forgets the retries due by now (a pass has served them, or the
+// poll will) and returns the next time the lane knows something falls due:
+// the end of a pause or the earliest retry.
+func (l *lane) nextDue(now time.Time) time.Time {
+	i, _ := slices.BinarySearchFunc(l.retries, now, func(t, now time.Time) int {
+		if t.After(now) {
+			return 1
+		}
+		return -1
+	})
+	l.retries = slices.Delete(l.retries, 0, i)
+	var next time.Time
+	if len(l.retries) > 0 {
+		next = l.retries[0]
+	}
+	if l.pausedUntil.After(now) && (next.IsZero() || l.pausedUntil.Before(next)) {
+		next = l.pausedUntil
+	}
+	return next
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
