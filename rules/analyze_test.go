@@ -102,4 +102,3 @@ func TestStemCacheStaysBounded(t *testing.T) {
 		t.Fatalf("stem = %q", got)
 	}
 }
-
