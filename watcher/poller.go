@@ -1,0 +1,224 @@
+package watcher
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/store"
+)
+
+// Feed is one configured feed as the poller sees it.
+type Feed struct {
+	Name     string
+	URL      string
+	Lang     string
+	Tags     []string
+	Schedule string // cron spec; empty takes the default
+}
+
+// RuleInfo is what alerts need of a rule besides its query.
+type RuleInfo struct {
+	Description string
+	Severity    attache.Severity
+	Notify      []string // destination names
+}
+
+// Ruleset is the compiled rules with what alerts need of each.
+type Ruleset struct {
+	Matcher *rules.Matcher
+	Rules   map[string]RuleInfo
+}
+
+// State is what the poller needs of the store.
+type State interface {
+	FeedState(ctx context.Context, feed string) (store.FeedState, error)
+	SaveFeedState(ctx context.Context, st store.FeedState) error
+	Unseen(ctx context.Context, feed string, keys []string) ([]string, error)
+	Record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error)
+}
+
+var _ State = (*store.Store)(nil)
+
+// Poller runs one poll of a feed: fetch, parse, find the new items, match
+// them, and record items and alerts in one transaction.
+type Poller struct {
+	fetcher  *Fetcher
+	state    State
+	rules    atomic.Pointer[Ruleset]
+	backfill time.Duration
+	now      func() time.Time
+	log      *slog.Logger
+	// queued is told how many alerts a poll queued, to wake the dispatcher.
+	queued func(n int)
+
+	running sync.Map // feed name → *sync.Mutex: one poll of a feed at a time
+}
+
+// PollerOptions configure a Poller.
+type PollerOptions struct {
+	Backfill time.Duration
+	Now      func() time.Time
+	Logger   *slog.Logger
+	// Queued is called after a poll queued alerts; may be nil.
+	Queued func(n int)
+}
+
+// NewPoller builds a poller over a fetcher, the state and the rules.
+func NewPoller(f *Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
+	p := &Poller{fetcher: f, state: st, backfill: opts.Backfill, now: opts.Now, log: opts.Logger, queued: opts.Queued}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	p.rules.Store(rs)
+	return p
+}
+
+// SetRules swaps the rules used by the polls that start from now on.
+func (p *Poller) SetRules(rs *Ruleset) { p.rules.Store(rs) }
+
+// PollResult is what one poll of one feed did.
+type PollResult struct {
+	Feed   string
+	Class  string // Classify's classes, or "skipped" / "backoff"
+	Items  int    // items in the feed
+	New    int    // items not seen before
+	Queued int    // alerts queued
+	First  bool   // the feed's first poll: a baseline
+	Err    error
+}
+
+// Outcome classes besides Classify's.
+const (
+	ClassSkipped    = "skipped"     // a poll of the feed was still running
+	ClassBackoff    = "backoff"     // the feed failed repeatedly and waits
+	ClassStateError = "state_error" // the store failed
+)
+
+// Log keys.
+const (
+	keyFeed   = "feed"
+	keyClass  = "result"
+	keyErr    = "error"
+	keyItems  = "items"
+	keyNew    = "new"
+	keyQueued = "queued"
+)
+
+// Poll polls one feed. A poll of the same feed still running makes it a
+// no-op ("skipped"): feeds are polled one at a time each.
+func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
+	mu, _ := p.running.LoadOrStore(f.Name, &sync.Mutex{})
+	if !mu.(*sync.Mutex).TryLock() {
+		return PollResult{Feed: f.Name, Class: ClassSkipped}
+	}
+	defer mu.(*sync.Mutex).Unlock()
+	out := p.poll(ctx, f)
+	if out.Class == ClassStateError {
+		// The feed was fine; the store was not. Nothing of the poll was
+		// recorded, so its items stay new for the next poll.
+		p.log.Error("poll not recorded", keyFeed, f.Name, keyErr, out.Err)
+	}
+	return out
+}
+
+func (p *Poller) poll(ctx context.Context, f Feed) PollResult {
+	now := p.now().UTC()
+	st, err := p.state.FeedState(ctx, f.Name)
+	if err != nil {
+		return PollResult{Feed: f.Name, Class: ClassStateError, Err: fmt.Errorf("feed %q: read state: %w", f.Name, err)}
+	}
+	if wait := backoff(st.ConsecutiveErrors); wait > 0 && now.Before(st.LastPoll.Add(wait)) {
+		p.log.Debug("feed in backoff", keyFeed, f.Name, "until", st.LastPoll.Add(wait))
+		return PollResult{Feed: f.Name, Class: ClassBackoff}
+	}
+	res, err := p.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang},
+		Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
+	if err != nil {
+		return p.failed(ctx, f, st, now, err)
+	}
+	if st.ConsecutiveErrors > 0 {
+		p.log.Info("feed recovered", keyFeed, f.Name, "after_errors", st.ConsecutiveErrors)
+	}
+	st.Feed, st.LastPoll, st.LastSuccess, st.ConsecutiveErrors = f.Name, now, now, 0
+	if res.NotModified {
+		if err := p.state.SaveFeedState(ctx, st); err != nil {
+			return PollResult{Feed: f.Name, Class: ClassStateError, Err: fmt.Errorf("feed %q: save state: %w", f.Name, err)}
+		}
+		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassNotModified)
+		return PollResult{Feed: f.Name, Class: ClassNotModified}
+	}
+	st.ETag, st.LastModified = res.ETag, res.LastModified
+	return p.record(ctx, f, st, res.Items, now)
+}
+
+// backoff is how long a feed that failed n times in a row waits after its
+// last poll: nothing for the first two failures, then 5 minutes doubling up
+// to 6 hours. Its schedule keeps running; polls inside the wait are skipped.
+func backoff(n int) time.Duration {
+	if n < 3 {
+		return 0
+	}
+	d := 5 * time.Minute << min(n-3, 10)
+	return min(d, 6*time.Hour)
+}
+
+func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now time.Time, err error) PollResult {
+	class := Classify(err)
+	msg := err.Error()
+	level := slog.LevelDebug
+	if msg != st.LastError || st.ConsecutiveErrors == 0 {
+		level = slog.LevelWarn // logged once per change, not once per poll
+	}
+	p.log.Log(ctx, level, "poll failed", keyFeed, f.Name, keyClass, class, keyErr, msg, "consecutive", st.ConsecutiveErrors+1)
+	st.Feed, st.LastPoll, st.LastError = f.Name, now, msg
+	st.ConsecutiveErrors++
+	if serr := p.state.SaveFeedState(ctx, st); serr != nil {
+		err = fmt.Errorf("%w; and saving its state: %v", err, serr)
+	}
+	return PollResult{Feed: f.Name, Class: class, Err: err}
+}
+
+// alertID is stable for an item and destination, so the queue's unique key
+// stops the same alert being queued twice.
+func alertID(feed, key, destination string) string {
+	h := sha256.Sum256([]byte(feed + "\x00" + key + "\x00" + destination))
+	return hex.EncodeToString(h[:16])
+}
+
+// alertsFor builds one alert per destination for an item, naming every rule
+// that matched and notifies there.
+func alertsFor(it attache.Item, matches []attache.Match, rs *Ruleset, now time.Time) []attache.Alert {
+	byDest := map[string][]attache.Match{}
+	for _, m := range matches {
+		info := rs.Rules[m.Rule]
+		m.Description, m.Severity = info.Description, info.Severity
+		for _, d := range info.Notify {
+			byDest[d] = append(byDest[d], m)
+		}
+	}
+	dests := make([]string, 0, len(byDest))
+	for d := range byDest {
+		dests = append(dests, d)
+	}
+	sort.Strings(dests)
+	alerts := make([]attache.Alert, 0, len(dests))
+	for _, d := range dests {
+		alerts = append(alerts, attache.Alert{
+			ID: alertID(it.Feed, it.Key, d), Destination: d, Item: it, Matches: byDest[d],
+			Queued: now, Status: attache.AlertQueued, NextAttempt: now,
+		})
+	}
+	return alerts
+}

@@ -1,0 +1,101 @@
+package watcher
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/store"
+)
+
+// maxBaselineReport bounds how many would-be alerts a first poll lists.
+const maxBaselineReport = 10
+
+// record finds the items the feed has not recorded yet, matches them, and
+// records items, state and alerts in one transaction.
+func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items []attache.Item, now time.Time) PollResult {
+	out := PollResult{Feed: f.Name, Class: ClassOK, Items: len(items), First: !st.Baselined}
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = it.Key
+	}
+	unseen, err := p.state.Unseen(ctx, f.Name, keys)
+	if err != nil {
+		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: find new items: %w", f.Name, err)
+		return out
+	}
+	isNew := make(map[string]bool, len(unseen))
+	for _, k := range unseen {
+		isNew[k] = true
+	}
+
+	rs := p.rules.Load()
+	var fresh []attache.Item
+	var alerts []attache.Alert
+	var wouldMatch []string
+	for _, it := range items {
+		if !isNew[it.Key] {
+			continue
+		}
+		isNew[it.Key] = false // a key listed twice is one item
+		fresh = append(fresh, it)
+		matches := rs.Matcher.Match(rules.DocumentOf(it, f.Tags...))
+		if len(matches) == 0 {
+			continue
+		}
+		if out.First && !p.inBackfill(it, now) {
+			wouldMatch = append(wouldMatch, matchSummary(it, matches))
+			continue
+		}
+		alerts = append(alerts, alertsFor(it, matches, rs, now)...)
+	}
+	out.New = len(fresh)
+
+	st.Baselined = true
+	queued, err := p.state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Now: now})
+	if err != nil {
+		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
+		return out
+	}
+	out.Queued = len(queued)
+	if out.First {
+		p.logBaseline(ctx, f, out, wouldMatch)
+	} else {
+		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassOK, keyItems, out.Items, keyNew, out.New, keyQueued, out.Queued)
+	}
+	if out.Queued > 0 && p.queued != nil {
+		p.queued(out.Queued)
+	}
+	return out
+}
+
+// inBackfill reports an item a first poll should still alert: published
+// within the backfill window, with a date of its own.
+func (p *Poller) inBackfill(it attache.Item, now time.Time) bool {
+	return p.backfill > 0 && !it.DateMissing && !it.Published.Before(now.Add(-p.backfill))
+}
+
+func matchSummary(it attache.Item, ms []attache.Match) string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Rule
+	}
+	return fmt.Sprintf("%v %q", names, it.Title)
+}
+
+// logBaseline says, once per feed, what its first poll recorded and which
+// items would have matched: a new feed never floods a channel, but the user
+// sees that the rules work on it.
+func (p *Poller) logBaseline(ctx context.Context, f Feed, out PollResult, wouldMatch []string) {
+	attrs := []any{keyFeed, f.Name, keyItems, out.New, "would_have_matched", len(wouldMatch), keyQueued, out.Queued}
+	if len(wouldMatch) > maxBaselineReport {
+		wouldMatch = append(wouldMatch[:maxBaselineReport], fmt.Sprintf("and %d more", len(wouldMatch)-maxBaselineReport))
+	}
+	if len(wouldMatch) > 0 {
+		attrs = append(attrs, "matches", wouldMatch)
+	}
+	p.log.Log(ctx, slog.LevelInfo, "first poll: items recorded without alerts", attrs...)
+}

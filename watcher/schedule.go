@@ -1,0 +1,85 @@
+package watcher
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"golang.org/x/sync/errgroup"
+)
+
+// PollAll polls feeds at most limit at a time and returns what each poll did,
+// in the order of feeds. Each feed fails alone.
+func (p *Poller) PollAll(ctx context.Context, feeds []Feed, limit int) []PollResult {
+	out := make([]PollResult, len(feeds))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(limit, 1))
+	for i, f := range feeds {
+		g.Go(func() error {
+			out[i] = p.Poll(ctx, f)
+			return nil // a feed's failure is its own, never the group's
+		})
+	}
+	_ = g.Wait()
+	return out
+}
+
+// Scheduler polls each feed on its own cron schedule.
+type Scheduler struct {
+	cron *cron.Cron
+}
+
+// ScheduleOptions configure a Scheduler.
+type ScheduleOptions struct {
+	Default  string         // spec for feeds without their own
+	Location *time.Location // for cron specs; UTC when nil
+	Logger   *slog.Logger
+}
+
+// NewScheduler schedules a poll of every feed. A poll that is still running
+// when its next turn comes is skipped, and a panic in one is logged and
+// recovered, so that one feed can never stop the others.
+func NewScheduler(ctx context.Context, p *Poller, feeds []Feed, opts ScheduleOptions) (*Scheduler, error) {
+	loc := opts.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	log := cronLogger{opts.Logger}
+	c := cron.New(cron.WithLocation(loc), cron.WithLogger(log),
+		cron.WithChain(cron.Recover(log), cron.SkipIfStillRunning(log)))
+	for _, f := range feeds {
+		spec := f.Schedule
+		if spec == "" {
+			spec = opts.Default
+		}
+		if _, err := c.AddFunc(spec, func() { p.Poll(ctx, f) }); err != nil {
+			return nil, fmt.Errorf("feed %q: schedule %q: %w", f.Name, spec, err)
+		}
+	}
+	return &Scheduler{cron: c}, nil
+}
+
+// Start begins polling on schedule.
+func (s *Scheduler) Start() { s.cron.Start() }
+
+// Stop stops scheduling; the returned context is done when the polls that
+// were running have finished.
+func (s *Scheduler) Stop() context.Context { return s.cron.Stop() }
+
+// cronLogger hands cron's log lines to slog: its routine scheduling chatter
+// at debug, its errors (a recovered panic) at error.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	if l.log != nil {
+		l.log.Debug("cron: "+msg, kv...)
+	}
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	if l.log != nil {
+		l.log.Error("cron: "+msg, append(kv, keyErr, err)...)
+	}
+}
