@@ -20,7 +20,7 @@ import (
 // feedItem is one entry of a generated RSS feed.
 type feedItem struct {
 	guid, title, link string
-	date             time.Time
+	date              time.Time
 }
 
 func rss(items ...feedItem) string {
