@@ -104,6 +104,7 @@ const (
 	ClassSkipped    = "skipped"     // a poll of the feed was still running
 	ClassBackoff    = "backoff"     // the feed failed repeatedly and waits
 	ClassStateError = "state_error" // the store failed
+	ClassCancelled  = "cancelled"   // shutdown cut the poll short
 )
 
 // Log keys.
@@ -175,6 +176,11 @@ func backoff(n int) time.Duration {
 }
 
 func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now time.Time, err error) PollResult {
+	if ctx.Err() != nil {
+		// Shutting down: the feed did not fail, the poll was cut short. It
+		// is polled again after the restart; nothing is recorded.
+		return PollResult{Feed: f.Name, Class: ClassCancelled, Err: err}
+	}
 	class := Classify(err)
 	msg := err.Error()
 	level := slog.LevelDebug
