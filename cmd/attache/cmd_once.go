@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/watcher"
+)
+
+var onceCommand = &command{
+	name:    "once",
+	summary: "poll every feed once, deliver everything pending, and exit (for cron jobs and CI)",
+	run:     runOnce,
+}
+
+func runOnce(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 {
+		fmt.Fprintf(e.stderr, "attache once: unexpected argument %q\n", args[0])
+		return exitUsage
+	}
+	s, code := open(ctx, e)
+	if code != exitOK {
+		return code
+	}
+	defer s.store.Close()
+	ns, err := notifiers(s.cfg, e.stdout)
+	if err != nil {
+		s.log.Error("cannot set up delivery", "error", err)
+		return exitUsage
+	}
+	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log})
+	if err != nil {
+		s.log.Error("cannot set up delivery", "error", err)
+		return exitFailure
+	}
+	if _, err := s.store.RequeueInFlight(ctx); err != nil {
+		s.log.Error("cannot read the alert queue", "error", err)
+		return exitFailure
+	}
+	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg),
+		watcher.PollerOptions{Backfill: s.cfg.Backfill, Logger: s.log})
+	res := poller.PollAll(ctx, feedsOf(s.cfg), pollConcurrency)
+	failed := logOutcomes(s.log, res)
+	stats, err := d.Deliver(ctx)
+	if err != nil {
+		s.log.Error("delivery failed", "error", err)
+		return exitFailure
+	}
+	total := stats.Total()
+	s.log.Info("cycle done", "feeds", len(res), "failed_feeds", failed,
+		"delivered", total.Delivered, "retry_later", total.Retried, "dead", total.Dead)
+	for _, r := range res {
+		if r.Class == watcher.ClassStateError {
+			return exitFailure
+		}
+	}
+	return exitOK
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/watcher"
+)
+
+// pollConcurrency bounds how many feeds are fetched at once.
+const pollConcurrency = 8
+
+// pruneEvery is how often records older than the retention are deleted.
+const pruneEvery = 6 * time.Hour
+
+var shutdownTimeout = 10 * time.Second
+
+var runCommand = &command{
+	name:    "run",
+	summary: "run the daemon: poll every feed on its schedule, match, deliver, until SIGINT or SIGTERM",
+	flags: func(fs *flag.FlagSet) {
+		fs.DurationVar(&shutdownTimeout, "shutdown-timeout", shutdownTimeout, "how long the poll and the send in flight may take to finish on shutdown")
+	},
+	run: runDaemon,
+}
+
+func runDaemon(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 {
+		fmt.Fprintf(e.stderr, "attache run: unexpected argument %q\n", args[0])
+		return exitUsage
+	}
+	s, code := open(ctx, e)
+	if code != exitOK {
+		return code
+	}
+	defer s.store.Close()
+	ns, err := notifiers(s.cfg, e.stdout)
+	if err != nil {
+		s.log.Error("cannot set up delivery", "error", err)
+		return exitUsage
+	}
+	// Polls and sends outlive the signal by up to the shutdown timeout, so
+	// that what is in flight finishes instead of failing half-way.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+
+	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log})
+	if err != nil {
+		s.log.Error("cannot set up delivery", "error", err)
+		return exitFailure
+	}
+	if n, err := s.store.RequeueInFlight(work); err != nil {
+		s.log.Error("cannot read the alert queue", "error", err)
+		return exitFailure
+	} else if n > 0 {
+		s.log.Warn("alerts interrupted by the last stop are queued again; each may arrive twice", "alerts", n)
+	}
+	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg),
+		watcher.PollerOptions{Backfill: s.cfg.Backfill, Logger: s.log, Queued: func(int) { d.Wake() }})
+	feeds := feedsOf(s.cfg)
+	sched, err := watcher.NewScheduler(work, poller, feeds,
+		watcher.ScheduleOptions{Default: s.cfg.Schedule, Location: s.cfg.Timezone, Logger: s.log})
+	if err != nil {
+		s.log.Error("cannot schedule the feeds", "error", err)
+		return exitUsage
+	}
+
+	var wg sync.WaitGroup
+	wg.Go(func() { d.Run(work) })
+	wg.Go(func() { prune(work, s, ctx.Done()) })
+	s.log.Info("attache started", "config", s.cfg.Path, "state", s.cfg.State, "feeds", len(feeds),
+		"rules", len(s.cfg.Rules), "destinations", len(s.cfg.Destinations))
+	sched.Start()
+	// A first poll right away rather than at the first scheduled time.
+	wg.Go(func() { poller.PollAll(work, feeds, pollConcurrency) })
+
+	<-ctx.Done()
+	s.log.Info("stopping: waiting for the poll and the send in flight", "timeout", shutdownTimeout)
+	stopped := sched.Stop()
+	select {
+	case <-stopped.Done():
+	case <-time.After(shutdownTimeout):
+		s.log.Warn("polls still running at the shutdown timeout were cut short; they run again after the restart")
+	}
+	cancelWork()
+	wg.Wait()
+	s.log.Info("stopped")
+	return exitOK
+}
+
+// prune deletes records older than the retention now and every pruneEvery,
+// until stop.
+func prune(ctx context.Context, s *setup, stop <-chan struct{}) {
+	t := time.NewTicker(pruneEvery)
+	defer t.Stop()
+	for {
+		res, err := s.store.Prune(ctx, time.Now().Add(-s.cfg.Retention))
+		if err != nil {
+			s.log.Error("pruning old records failed", "error", err)
+		} else if res.Items+res.Alerts > 0 {
+			s.log.Info("pruned records older than the retention", "items", res.Items, "alerts", res.Alerts, "retention", s.cfg.Retention)
+		}
+		select {
+		case <-stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// logOutcomes summarises a cycle: one line per feed at info, failures at warn.
+func logOutcomes(log *slog.Logger, res []watcher.PollResult) (failed int) {
+	for _, r := range res {
+		if r.Err != nil {
+			failed++
+			continue // the poller logged it
+		}
+		log.Info("polled", "feed", r.Feed, "result", r.Class, "items", r.Items, "new", r.New, "queued", r.Queued)
+	}
+	return failed
+}

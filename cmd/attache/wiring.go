@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/notify/console"
+	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/watcher"
+)
+
+// loadConfig reads the configuration, printing every problem as
+// FILE:LINE:COL: message. ok is false when the command should exit 2.
+func loadConfig(e *env) (*config.Config, bool) {
+	cfg, err := config.Load(e.global.config, e.getenv)
+	if err != nil {
+		var errs *config.Errors
+		if errors.As(err, &errs) {
+			for _, x := range errs.List {
+				fmt.Fprintln(e.stderr, x.Error())
+			}
+		} else {
+			fmt.Fprintf(e.stderr, "attache: %v\n", err)
+		}
+		return nil, false
+	}
+	return cfg, true
+}
+
+// newLogger builds the logger the global flags ask for, on stderr.
+func newLogger(e *env) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(e.global.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", e.global.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(e.global.logFormat) {
+	case "text":
+		return slog.New(slog.NewTextHandler(e.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", e.global.logFormat)
+}
+
+// setup is what the daemon commands share: configuration, logger, store.
+type setup struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	store *store.Store
+}
+
+// open loads the configuration and opens the store; the exit status is
+// non-zero when the command should stop.
+func open(ctx context.Context, e *env) (*setup, int) {
+	log, err := newLogger(e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "attache: %v\n", err)
+		return nil, exitUsage
+	}
+	cfg, ok := loadConfig(e)
+	if !ok {
+		return nil, exitUsage
+	}
+	st, err := store.Open(ctx, cfg.State)
+	if err != nil {
+		log.Error("cannot open the state database", "path", cfg.State, "error", err)
+		return nil, exitFailure
+	}
+	return &setup{cfg: cfg, log: log, store: st}, exitOK
+}
+
+// feedsOf turns configured feeds into the watcher's.
+func feedsOf(cfg *config.Config) []watcher.Feed {
+	out := make([]watcher.Feed, len(cfg.Feeds))
+	for i, f := range cfg.Feeds {
+		out[i] = watcher.Feed{Name: f.Name, URL: f.URL, Lang: f.Lang, Tags: f.Tags, Schedule: f.Schedule}
+	}
+	return out
+}
+
+// rulesetOf gives the watcher the compiled rules and what alerts need.
+func rulesetOf(cfg *config.Config) *watcher.Ruleset {
+	rs := &watcher.Ruleset{Matcher: cfg.Matcher, Rules: map[string]watcher.RuleInfo{}}
+	for _, r := range cfg.Rules {
+		rs.Rules[r.Name] = watcher.RuleInfo{Description: r.Description, Severity: r.Severity, Notify: r.Notify}
+	}
+	return rs
+}
+
+func newFetcher(cfg *config.Config) *watcher.Fetcher {
+	return watcher.NewFetcher(watcher.Options{Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody, UserAgent: cfg.HTTP.UserAgent})
+}
+
+// notifiers builds one notifier per configured destination.
+func notifiers(cfg *config.Config, stdout io.Writer) (map[string]notify.Notifier, error) {
+	out := map[string]notify.Notifier{}
+	for name, d := range cfg.Destinations {
+		n, err := newNotifier(d, stdout)
+		if err != nil {
+			return nil, fmt.Errorf("destination %q: %w", name, err)
+		}
+		out[name] = n
+	}
+	return out, nil
+}
+
+func newNotifier(d config.Destination, stdout io.Writer) (notify.Notifier, error) {
+	switch d.Type {
+	case config.TypeConsole:
+		return console.New(stdout), nil
+	}
+	return nil, fmt.Errorf("type %q cannot deliver yet in this version", d.Type)
+}
+
+// stateFolderHint helps when the state cannot be opened.
+func stateFolderHint(path string) string {
+	if _, err := os.Stat(path); err != nil {
+		return "the database does not exist yet: run `attache once` or `attache run` first"
+	}
+	return ""
+}

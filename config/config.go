@@ -1,0 +1,177 @@
+// Package config turns rules.yaml into a typed, validated Config: strict
+// decoding (unknown keys, wrong types and duplicates are errors), ${VAR}
+// expansion from the environment, defaults, cross-references between
+// rules, feeds, lists and destinations, and every query compiled. Each
+// problem is reported with the line and column of the YAML node behind it
+// (inside the query for a bad query), all of them at once. Tokens and
+// webhook URLs are Secrets and never appear in messages.
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/rules"
+)
+
+// DefaultUserAgent is the User-Agent sent when http.user_agent is not set.
+// The command sets it from its version at start-up, before loading.
+var DefaultUserAgent = "attache/dev (+https://github.com/attache-dev/attache)"
+
+// Defaults for keys that are left out.
+const (
+	DefaultState      = "attache.db"
+	DefaultSchedule   = "@every 10m"
+	DefaultRetention  = 90 * 24 * time.Hour
+	DefaultTimeout    = 30 * time.Second
+	DefaultMaxBody    = 10 << 20
+	DefaultLang       = "en"
+	DefaultBurstLimit = 20
+	DefaultSeverity   = attache.SeverityWarning
+)
+
+// Destination types.
+const (
+	TypeSlack        = "slack"
+	TypeSlackWebhook = "slack-webhook"
+	TypeConsole      = "console"
+)
+
+// Config is a loaded and validated rules.yaml. Every default is filled in
+// and every reference resolved, so its users need no further checks.
+type Config struct {
+	// Path is the file it was read from, as given.
+	Path string
+	// State is the SQLite file, resolved against the folder of Path.
+	State string
+	// Schedule is the default cron spec of feeds (cron.ParseStandard syntax).
+	Schedule string
+	// Timezone is where cron specs are evaluated.
+	Timezone *time.Location
+	// Backfill is how old an item may be and still be alerted on a feed's
+	// first poll.
+	Backfill time.Duration
+	// Retention is how long seen-item records and item text are kept.
+	Retention time.Duration
+	HTTP      HTTP
+	Feeds     []Feed
+	// Lists are the named term lists, used in queries as @name.
+	Lists        map[string][]string
+	Destinations map[string]Destination
+	// DefaultNotify is where rules without a notify key send alerts.
+	DefaultNotify []string
+	Rules         []Rule
+	// Matcher is every rule compiled, with its feeds as scopes.
+	Matcher *rules.Matcher
+}
+
+// HTTP holds the limits of feed fetching.
+type HTTP struct {
+	Timeout   time.Duration
+	MaxBody   int64 // bytes, after decompression
+	UserAgent string
+}
+
+// Feed is one configured feed.
+type Feed struct {
+	Name string
+	// URL is an http or https URL, a file:// URL, or a local path made
+	// absolute against the configuration's folder.
+	URL string
+	// Lang is the stemming language for Latin-script words ("en", "en-GB").
+	Lang string
+	// Schedule is the feed's own cron spec, or else the global one.
+	Schedule string
+	Tags     []string
+	// Line is where the feed is defined, for messages about it.
+	Line int
+}
+
+// Destination is one place alerts are sent to.
+type Destination struct {
+	Name string
+	// Type is TypeSlack, TypeSlackWebhook or TypeConsole.
+	Type string
+	// Token and Channel are for TypeSlack; APIURL, when set, replaces
+	// Slack's (GovSlack, tests) and ends with "/".
+	Token   Secret
+	Channel string
+	APIURL  string
+	// URL is the incoming webhook of TypeSlackWebhook.
+	URL Secret
+	// BurstLimit is the number of alerts in one cycle above which one
+	// summary message is sent instead.
+	BurstLimit int
+}
+
+// Rule is one alerting rule.
+type Rule struct {
+	Name        string
+	Description string
+	Query       string
+	// Feeds are the feed names and tags the rule applies to; empty means
+	// every feed.
+	Feeds    []string
+	Severity attache.Severity
+	// Notify is the rule's destinations: its own, or else DefaultNotify.
+	Notify []string
+	// Line is where the rule is defined.
+	Line int
+}
+
+// FeedByName returns the feed with that name, or nil.
+func (c *Config) FeedByName(name string) *Feed {
+	for i := range c.Feeds {
+		if c.Feeds[i].Name == name {
+			return &c.Feeds[i]
+		}
+	}
+	return nil
+}
+
+// RuleByName returns the rule with that name, or nil.
+func (c *Config) RuleByName(name string) *Rule {
+	for i := range c.Rules {
+		if c.Rules[i].Name == name {
+			return &c.Rules[i]
+		}
+	}
+	return nil
+}
+
+// TagsOf returns the tags of the named feed, nil for an unknown feed. With
+// the feed's name, they are the scopes a rules.Document needs.
+func (c *Config) TagsOf(feed string) []string {
+	if f := c.FeedByName(feed); f != nil {
+		return f.Tags
+	}
+	return nil
+}
+
+// NotifyOf returns the destinations of the named rule (its own notify, or
+// default_notify), nil for an unknown rule.
+func (c *Config) NotifyOf(rule string) []string {
+	if r := c.RuleByName(rule); r != nil {
+		return r.Notify
+	}
+	return nil
+}
+
+// Summary is the line `attache check` prints for a valid file, such as
+// "rules.yaml: 14 feeds, 6 lists, 5 rules, 2 destinations".
+func (c *Config) Summary() string {
+	parts := []string{
+		plural(len(c.Feeds), "feed"), plural(len(c.Lists), "list"),
+		plural(len(c.Rules), "rule"), plural(len(c.Destinations), "destination"),
+	}
+	return c.Path + ": " + strings.Join(parts, ", ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

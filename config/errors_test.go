@@ -1,0 +1,191 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A base that is valid on its own, for cases that need a destination.
+const withLog = "destinations: {log: {type: console}}\ndefault_notify: [log]\n"
+
+func TestEachProblemIsReportedAtItsNodeWithItsMessage(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string
+	}{
+		{"an unknown top-level key names the known ones and the likely one",
+			"feed:\n  - name: f\n",
+			[]string{`1:1: unknown key "feed" (did you mean "feeds"?): known keys are state, schedule, timezone, backfill, retention, http, feeds, lists, destinations, default_notify, rules`}},
+		{"an unknown key of a feed names the feed's keys",
+			"feeds:\n  - name: f\n    url: https://e.org/feed\n    tag: [x]\n",
+			[]string{`4:5: feeds[0]: unknown key "tag" (did you mean "tags"?): known keys are name, url, lang, schedule, tags`}},
+		{"tags given as one string are a wrong type",
+			"feeds:\n  - name: f\n    url: https://e.org/feed\n    tags: russia\n",
+			[]string{`4:11: feeds[0].tags: want a list of strings, such as [a, b], got a string`}},
+		{"a tag that is a mapping is a wrong type",
+			"feeds:\n  - name: f\n    url: https://e.org/feed\n    tags: [ok, {a: b}]\n",
+			[]string{`4:16: feeds[0].tags[1]: want a string, got a mapping`}},
+		{"a section given as a scalar is a wrong type",
+			"http: 30s\n",
+			[]string{`1:7: http: want a mapping with keys such as timeout, max_body, user_agent, got a string`}},
+		{"lists given as a list are a wrong type",
+			"lists: [nato, west]\n",
+			[]string{`1:8: lists: want a mapping of names, got a list`}},
+		{"feeds given as a mapping are a wrong type",
+			"feeds:\n  kremlin: {url: x}\n",
+			[]string{`2:3: feeds: want a list of feeds, each a mapping with name and url, got a mapping`}},
+		{"a key given twice points at the second",
+			"feeds:\n  - name: f\n    url: https://e.org/feed\n    name: g\n",
+			[]string{`4:5: feeds[0]: key "name" appears twice (first at line 2)`}},
+		{"a feed name used twice points at the second",
+			"feeds:\n  - name: f\n    url: https://e.org/a\n  - name: f\n    url: https://e.org/b\n",
+			[]string{`4:11: feeds[1].name: duplicate feed name "f" (first at line 2)`}},
+		{"a rule name used twice points at the second",
+			withLog + "rules:\n  - {name: r, query: a}\n  - {name: r, query: b}\n",
+			[]string{`5:12: rules[1].name: duplicate rule name "r" (first at line 4)`}},
+		{"a name with a space is refused",
+			"feeds:\n  - name: kremlin en\n    url: https://e.org/a\n",
+			[]string{`2:11: feeds[0].name: invalid feed name "kremlin en": use only letters, digits, '-' and '_'`}},
+		{"a list name that a query could not write is refused",
+			"lists:\n  na.to: [NATO]\n",
+			[]string{`2:3: lists: invalid list name "na.to": use only letters, digits, '-' and '_'`}},
+		{"a feed without url points at the feed",
+			"feeds:\n  - name: f\n",
+			[]string{`2:5: feeds[0]: missing required key "url"`}},
+		{"a rule without name and query points at the rule",
+			withLog + "rules:\n  - description: nothing else\n",
+			[]string{`4:5: rules[0]: missing required key "name"`, `4:5: rules[0]: missing required key "query"`}},
+		{"a key with no value is empty",
+			withLog + "rules:\n  - name: r\n    query:\n",
+			[]string{`5:5: rules[0].query: must not be empty`}},
+		{"an empty file is an error",
+			"",
+			[]string{`1:1: empty configuration: nothing to check (see the example rules.yaml)`}},
+		{"a file of comments is empty",
+			"# nothing yet\n\n",
+			[]string{`1:1: empty configuration: nothing to check (see the example rules.yaml)`}},
+		{"a root that is not a mapping is refused",
+			"- feeds\n",
+			[]string{`1:1: the configuration must be a mapping with keys such as feeds and rules, got a list`}},
+		{"broken YAML gives the line of the problem",
+			"state: a.db\nfeeds: x\n  bad: y\n",
+			[]string{`3:1: invalid YAML: mapping values are not allowed in this context`}},
+		{"a second document is refused",
+			"feeds: []\n---\nrules: []\n",
+			[]string{`3:1: a second YAML document: the configuration is one document, remove the ---`}},
+		{"a variable that is not set is named, at its $",
+			"state: ${STATE_DIR}/attache.db\n",
+			[]string{`1:8: state: environment variable STATE_DIR is not set`}},
+		{"an unterminated reference is reported",
+			"state: ab${STATE\n",
+			[]string{`1:10: state: unterminated ${: close it with }, or write $$ for a literal $`}},
+		{"a bad duration shows the right form",
+			"retention: 90days\n",
+			[]string{`1:12: retention: invalid duration "90days": use Go's syntax with d for days, such as 90d, 1d12h, 30m or 45s`}},
+		{"a retention of zero would forget every item",
+			"retention: 0s\n",
+			[]string{`1:12: retention: must be more than 0`}},
+		{"a bad size shows the right form",
+			"http:\n  max_body: 10 megabytes\n",
+			[]string{`2:13: http.max_body: invalid size "10 megabytes": use a number of bytes with KiB, MiB or GiB (or KB, MB, GB), such as 10MiB`}},
+		{"a bad cron spec quotes cron's reason",
+			"schedule: \"*/5 * *\"\n",
+			[]string{`1:11: schedule: invalid schedule "*/5 * *": expected exactly 5 fields, found 3: [*/5 * *] (use 5 cron fields such as "*/5 * * * *", or @every 10m, @hourly, @daily)`}},
+		{"a feed's bad schedule is reported at the feed",
+			"feeds:\n  - name: f\n    url: https://e.org/a\n    schedule: \"@every often\"\n",
+			[]string{`4:15: feeds[0].schedule: invalid schedule "@every often": failed to parse duration @every often: time: invalid duration "often" (use 5 cron fields such as "*/5 * * * *", or @every 10m, @hourly, @daily)`}},
+		{"a spec that makes cron panic is only an error",
+			"schedule: TZ=UTC\n",
+			[]string{`1:11: schedule: invalid schedule "TZ=UTC": malformed spec (use 5 cron fields such as "*/5 * * * *", or @every 10m, @hourly, @daily)`}},
+		{"an unknown time zone is refused",
+			"timezone: Europe/Mosow\n",
+			[]string{`1:11: timezone: unknown time zone "Europe/Mosow": use an IANA name such as UTC or Europe/Moscow`}},
+		{"a feed URL of another scheme is refused",
+			"feeds:\n  - name: f\n    url: ftp://e.org/feed\n",
+			[]string{`3:10: feeds[0].url: unsupported URL scheme "ftp": use http, https, file, or a plain path`}},
+		{"an http URL without a host is refused",
+			"feeds:\n  - name: f\n    url: https:///feed\n",
+			[]string{`3:10: feeds[0].url: URL "https:///feed" has no host`}},
+		{"a language that is not a code is refused",
+			"feeds:\n  - name: f\n    url: https://e.org/a\n    lang: english\n",
+			[]string{`4:11: feeds[0].lang: invalid language "english": use a 2 or 3 letter code such as en, ru or en-GB`}},
+		{"a rule's feeds entry that is neither feed nor tag is refused",
+			"feeds:\n  - {name: kremlin-en, url: \"https://e.org/f\", tags: [russia]}\n" + withLog +
+				"rules:\n  - {name: r, query: a, feeds: [kremlin-ru, russia]}\n",
+			[]string{`6:33: rules[0].feeds[0]: unknown feed or tag "kremlin-ru" (did you mean "kremlin-en"?)`}},
+		{"notify and default_notify must name destinations",
+			"destinations: {log: {type: console}}\ndefault_notify: [logs]\nrules:\n  - {name: r, query: a, notify: [slack]}\n",
+			[]string{`2:18: default_notify[0]: unknown destination "logs": defined are log`,
+				`4:34: rules[0].notify[0]: unknown destination "slack": defined are log`}},
+		{"a rule with nowhere to send is refused",
+			"rules:\n  - name: r\n    query: a\n",
+			[]string{`2:5: rules[0]: no destination: give the rule notify: [NAME], or set default_notify`}},
+		{"an unknown severity lists the known ones",
+			withLog + "rules:\n  - name: r\n    query: a\n    severity: urgent\n",
+			[]string{`6:15: rules[0].severity: unknown severity "urgent": use info, warning, high or critical`}},
+		{"a tag named like a feed is ambiguous",
+			"feeds:\n  - {name: russia, url: \"https://e.org/a\"}\n  - {name: b, url: \"https://e.org/b\", tags: [russia]}\n",
+			[]string{`3:46: tag "russia" is also the name of the feed at line 2: a rule's feeds entry could not tell them apart`}},
+		{"an empty list is refused",
+			"lists:\n  nato: []\n",
+			[]string{`2:3: lists.nato: empty list: give at least one term, such as [NATO, "North Atlantic Alliance"]`}},
+		{"destinations are checked against their type",
+			"destinations:\n  bot:\n    type: slack\n    api_url: slack.com/api\n" +
+				"  hook:\n    type: slack-webhook\n    url: ${SLACK_BOT_TOKEN}\n" +
+				"  mail:\n    type: email\n" +
+				"  log:\n    type: console\n    channel: \"#x\"\n    burst_limit: 0\n",
+			[]string{
+				`3:5: destinations.bot: type slack needs channel`,
+				`3:5: destinations.bot: type slack needs token`,
+				`4:14: destinations.bot.api_url: want an http or https URL, such as https://slack.com/api/`,
+				`7:10: destinations.hook.url: want an http or https URL, such as https://hooks.slack.com/services/... (value not shown)`,
+				`9:11: destinations.mail.type: unknown type "email": use slack, slack-webhook or console`,
+				`12:5: destinations.log: key "channel" does not apply to type console (its keys: type, burst_limit)`,
+				`13:18: destinations.log.burst_limit: want a whole number of alerts, 1 or more, such as 20`,
+			}},
+		{"a destination without type is refused",
+			"destinations:\n  bot:\n    channel: x\n",
+			[]string{`3:5: destinations.bot: missing required key "type"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := problems(t, tt.yaml); !slices.Equal(got, tt.want) {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestEveryProblemOfAFileIsReportedInOrder(t *testing.T) {
+	yaml := `retention: forever
+feeds:
+  - name: a b
+    url: ftp://x
+  - url: https://e.org/feed
+lists:
+  nato: [NATO, "--"]
+destinations:
+  log: {type: console, token: x}
+rules:
+  - name: r
+    query: '@nato AND (x'
+    notify: [log, slack]
+    severity: loud
+`
+	want := []string{
+		`1:12: retention: invalid duration "forever": use Go's syntax with d for days, such as 90d, 1d12h, 30m or 45s`,
+		`3:11: feeds[0].name: invalid feed name "a b": use only letters, digits, '-' and '_'`,
+		`4:10: feeds[0].url: unsupported URL scheme "ftp": use http, https, file, or a plain path`,
+		`5:5: feeds[1]: missing required key "name"`,
+		`7:16: lists.nato[1]: a term needs letters or digits: --`,
+		`9:24: destinations.log: key "token" does not apply to type console (its keys: type, burst_limit)`,
+		`12:23: rules[0].query: unbalanced parenthesis: ( is never closed`,
+		`13:19: rules[0].notify[1]: unknown destination "slack": defined are log`,
+		`14:15: rules[0].severity: unknown severity "loud": use info, warning, high or critical`,
+	}
+	if got := problems(t, yaml); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,0 +1,108 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/attache-dev/attache"
+	"go.yaml.in/yaml/v3"
+)
+
+// feeds reads the feeds section. It runs after the global schedule is
+// known, which a feed without its own takes.
+func (l *loader) feeds(n *yaml.Node) {
+	for i, item := range l.seq("feeds", n, "feeds, each a mapping with name and url") {
+		path := fmt.Sprintf("feeds[%d]", i)
+		m := l.mapping(path, item, feedKeys)
+		if m == nil {
+			continue
+		}
+		f := Feed{Line: deref(item).Line, Lang: DefaultLang, Schedule: l.cfg.Schedule}
+		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "feed", v) {
+			if first, dup := l.refs.feeds[v]; dup {
+				l.errorAt(vn, join(path, "name"), "duplicate feed name %q (first at line %d)", v, first.Line)
+			} else {
+				l.refs.feeds[v] = vn
+			}
+			f.Name = v
+		}
+		if v, vn, ok := l.required(path, item, m, "url"); ok {
+			if u, msg := feedURL(v, l.dir); msg != "" {
+				l.errorAt(vn, join(path, "url"), "%s", msg)
+			} else {
+				f.URL = u
+			}
+		}
+		if v, vn, ok := l.str(path, m, "lang"); ok {
+			if !validLang(v) {
+				l.errorAt(vn, join(path, "lang"), "invalid language %q: use a 2 or 3 letter code such as en, ru or en-GB", v)
+			} else {
+				f.Lang = v
+			}
+		}
+		if v, vn, ok := l.str(path, m, "schedule"); ok && l.schedule(join(path, "schedule"), vn, v) {
+			f.Schedule = v
+		}
+		if fl, ok := m["tags"]; ok {
+			tags, nodes := l.list(join(path, "tags"), fl.val)
+			for j, t := range tags {
+				if !l.name(nodes[j], fmt.Sprintf("%s.tags[%d]", path, j), "tag", t) || slices.Contains(f.Tags, t) {
+					continue
+				}
+				f.Tags = append(f.Tags, t)
+				if _, seen := l.refs.tags[t]; !seen {
+					l.refs.tags[t] = nodes[j]
+				}
+			}
+		}
+		l.cfg.Feeds = append(l.cfg.Feeds, f)
+	}
+}
+
+// rules reads the rules section; references to feeds, tags, lists and
+// destinations are checked once everything is read.
+func (l *loader) rules(n *yaml.Node) {
+	names := map[string]*yaml.Node{}
+	for i, item := range l.seq("rules", n, "rules, each a mapping with name and query") {
+		path := fmt.Sprintf("rules[%d]", i)
+		m := l.mapping(path, item, ruleKeys)
+		if m == nil {
+			continue
+		}
+		r := Rule{Line: deref(item).Line, Severity: DefaultSeverity}
+		refs := ruleRefs{path: path, node: item}
+		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "rule", v) {
+			if first, dup := names[v]; dup {
+				l.errorAt(vn, join(path, "name"), "duplicate rule name %q (first at line %d)", v, first.Line)
+			} else {
+				names[v] = vn
+			}
+			r.Name = v
+		}
+		if v, _, ok := l.str(path, m, "description"); ok {
+			r.Description = v
+		}
+		if f, ok := m["query"]; !ok {
+			l.errorAt(item, path, "missing required key %q", "query")
+		} else if isNull(f.val) {
+			l.errorAt(f.key, join(path, "query"), "must not be empty")
+		} else if x, ok := l.text(join(path, "query"), f.val); ok {
+			r.Query, refs.query, refs.queryX = x.value, deref(f.val), x
+		}
+		if f, ok := m["feeds"]; ok {
+			r.Feeds, refs.feeds = l.list(join(path, "feeds"), f.val)
+		}
+		if v, vn, ok := l.str(path, m, "severity"); ok {
+			if s, err := attache.ParseSeverity(v); err != nil {
+				l.errorAt(vn, join(path, "severity"), "%v", err)
+			} else {
+				r.Severity = s
+			}
+		}
+		if f, ok := m["notify"]; ok {
+			r.Notify, refs.notify = l.list(join(path, "notify"), f.val)
+		}
+		l.cfg.Rules = append(l.cfg.Rules, r)
+		l.refs.rules = append(l.refs.rules, refs)
+	}
+}

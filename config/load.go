@@ -1,0 +1,105 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads and validates the configuration file at path. getenv supplies
+// ${VAR} values; nil means os.LookupEnv. A file that cannot be read gives
+// that error; a file that is not a valid configuration gives *Errors with
+// every problem in it.
+func Load(path string, getenv func(string) (string, bool)) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return Parse(data, path, getenv)
+}
+
+// Parse validates configuration text. filename names it in messages and
+// is the base of relative paths (state, feeds given as paths); getenv
+// supplies ${VAR} values, nil meaning os.LookupEnv. On any problem it
+// returns nil and *Errors listing them all, sorted by position.
+func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*Config, error) {
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	l := &loader{
+		file: filename, dir: filepath.Dir(filename), data: data, getenv: getenv,
+		cfg: &Config{
+			Path: filename, State: DefaultState, Schedule: DefaultSchedule, Timezone: time.UTC,
+			Retention: DefaultRetention,
+			HTTP:      HTTP{Timeout: DefaultTimeout, MaxBody: DefaultMaxBody, UserAgent: DefaultUserAgent},
+			Lists:     map[string][]string{}, Destinations: map[string]Destination{},
+		},
+		refs: references{feeds: map[string]*yaml.Node{}, tags: map[string]*yaml.Node{}, lists: map[string][]*yaml.Node{}},
+	}
+	if root := l.document(); root != nil {
+		l.top(root)
+		l.references()
+		l.compile()
+	}
+	if len(l.errs) > 0 {
+		for i := range l.errs {
+			l.errs[i].Msg = redact(l.errs[i].Msg, l.secrets)
+		}
+		return nil, &Errors{List: sortErrors(l.errs)}
+	}
+	return l.cfg, nil
+}
+
+// document parses the YAML and returns the root node of its one document,
+// or nil after reporting why there is none.
+func (l *loader) document() *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(l.data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			l.errorPos(1, 1, "", "empty configuration: nothing to check (see the example rules.yaml)")
+		} else {
+			l.syntaxError(err)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		l.syntaxError(err)
+		return nil
+	case len(extra.Content) > 0 && !isNull(extra.Content[0]):
+		l.errorAt(extra.Content[0], "", "a second YAML document: the configuration is one document, remove the ---")
+	}
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+		l.errorAt(&doc, "", "empty configuration: nothing to check (see the example rules.yaml)")
+		return nil
+	}
+	return doc.Content[0]
+}
+
+// yamlLine finds the line number in the YAML library's messages, which
+// carry no column.
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+
+// syntaxError reports a YAML syntax error at its line, column 1.
+func (l *loader) syntaxError(err error) {
+	msg := err.Error()
+	line := 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		msg = msg[len(m[0]):]
+		if n, convErr := strconv.Atoi(m[1]); convErr == nil && n > 0 {
+			line = n
+		}
+	}
+	l.errorPos(line, 1, "", "invalid YAML: "+msg)
+}

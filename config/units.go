@@ -1,0 +1,105 @@
+package config
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseDuration reads a duration in Go's syntax (300ms, 1.5h, 2h45m) with
+// one more unit, d for a day of 24 hours: 90d, 1d12h, 0.5d. A bare 0 is
+// zero; any other number needs a unit. Negative durations are refused:
+// nothing in the configuration counts backwards.
+func ParseDuration(s string) (time.Duration, error) {
+	if s == "0" {
+		return 0, nil
+	}
+	if s == "" || s[0] == '-' || s[0] == '+' {
+		return 0, errBadDuration
+	}
+	var total time.Duration
+	for rest := s; rest != ""; {
+		num := numberPrefix(rest)
+		if num == 0 {
+			return 0, errBadDuration
+		}
+		unit := num
+		for unit < len(rest) && !isDigit(rest[unit]) && rest[unit] != '.' {
+			unit++
+		}
+		part, u := rest[:num], rest[num:unit]
+		rest = rest[unit:]
+		var d time.Duration
+		if u == "d" {
+			h, err := time.ParseDuration(part + "h")
+			if err != nil || h > math.MaxInt64/24 {
+				return 0, errBadDuration
+			}
+			d = h * 24
+		} else {
+			var err error
+			if d, err = time.ParseDuration(part + u); err != nil || u == "" {
+				return 0, errBadDuration
+			}
+		}
+		if total > math.MaxInt64-d {
+			return 0, errBadDuration
+		}
+		total += d
+	}
+	return total, nil
+}
+
+var errBadDuration = errors.New("use Go's syntax with d for days, such as 90d, 1d12h, 30m or 45s")
+
+// numberPrefix returns the length of the decimal number (digits with at
+// most one '.') at the start of s.
+func numberPrefix(s string) int {
+	i, dot := 0, false
+	for i < len(s) && (isDigit(s[i]) || (s[i] == '.' && !dot)) {
+		dot = dot || s[i] == '.'
+		i++
+	}
+	if i == 1 && s[0] == '.' {
+		return 0
+	}
+	return i
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// sizeUnits are the suffixes ParseSize knows: binary ones (KiB = 1024) and,
+// because people write them meaning much the same, decimal ones (KB = 1000).
+var sizeUnits = map[string]float64{
+	"": 1, "B": 1,
+	"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30,
+	"KB": 1e3, "MB": 1e6, "GB": 1e9,
+}
+
+// ParseSize reads a number of bytes: plain (1048576), or with a binary
+// suffix KiB, MiB, GiB (powers of 1024) or a decimal one KB, MB, GB (powers
+// of 1000). A space may separate the number from its unit; a fraction is
+// allowed (1.5MiB) and rounded down to whole bytes. Units are matched
+// exactly, so "10mb" (millibits?) is refused rather than guessed.
+func ParseSize(s string) (int64, error) {
+	num := numberPrefix(s)
+	if num == 0 {
+		return 0, errBadSize
+	}
+	mult, ok := sizeUnits[strings.TrimSpace(s[num:])]
+	if !ok {
+		return 0, errBadSize
+	}
+	f, err := strconv.ParseFloat(s[:num], 64)
+	if err != nil {
+		return 0, errBadSize
+	}
+	if v := f * mult; v < math.MaxInt64 {
+		return int64(v), nil
+	}
+	return 0, errBadSize
+}
+
+var errBadSize = errors.New("use a number of bytes with KiB, MiB or GiB (or KB, MB, GB), such as 10MiB")
