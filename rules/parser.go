@@ -207,6 +207,9 @@ func startsPrimary(k tokKind) bool {
 // termOf turns a word, phrase, regex or list token into a Term.
 func termOf(t lexeme, q string) (*Term, *SyntaxError) {
 	term := &Term{Src: t.raw(q), Off: t.off, End: t.end}
+	if t.kind == tPhrase && !t.exact {
+		term.Src = t.text // hits name a phrase without its quotes
+	}
 	switch t.kind {
 	case tList:
 		term.Kind, term.List = TermList, t.text
