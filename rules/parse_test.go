@@ -23,6 +23,7 @@ func TestParseErrorsSayWhereAndWhat(t *testing.T) {
 		{"NEAR with nothing after it", "NATO NEAR/5", 5, "NEAR/5 needs a term after it"},
 		{"NEAR with nothing before it", "NEAR/5 NATO", 0, "NEAR/5 needs a term before it"},
 		{"NEAR after a group", "(NATO OR EU) NEAR/5 borders", 13, "NEAR/5 works between two terms"},
+		{"NEAR before a group", "borders NEAR/5 (NATO OR EU)", 8, "NEAR/5 works between two terms"},
 		{"NEAR chained", "a NEAR/2 b NEAR/2 c", 11, "NEAR cannot be chained"},
 		{"AND at the end", "NATO AND", 5, "AND needs a term after it"},
 		{"AND at the start", "AND NATO", 0, "AND needs a term before it"},

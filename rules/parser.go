@@ -179,6 +179,9 @@ func (p *parser) parsePrimary() (Node, *SyntaxError) {
 		}
 		near := p.next()
 		rt := p.next()
+		if rt.kind == tLParen {
+			return nil, errAt(near.off, "NEAR/%d works between two terms, not groups: use a @list for alternatives", near.n)
+		}
 		if rt.kind != tWord && rt.kind != tPhrase && rt.kind != tRegex && rt.kind != tList {
 			return nil, errAt(near.off, "NEAR/%d needs a term after it", near.n)
 		}
