@@ -3,6 +3,7 @@ package rules
 import (
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/attache-dev/attache"
@@ -239,4 +240,32 @@ func TestSeedReportIsCaughtByTheNATOBordersRule(t *testing.T) {
 	if names := strings.Join(ruleNames(got), ","); names != "nato-west,nato-buildup" {
 		t.Fatalf("rules = %s, want nato-west,nato-buildup", names)
 	}
+}
+
+func TestMatcherIsSafeForConcurrentUse(t *testing.T) {
+	var rs []Rule
+	for _, c := range matchCases {
+		rs = append(rs, Rule{Name: c.name, Query: c.query})
+	}
+	m, err := Compile(rs, testLists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([][]string, len(matchCases))
+	for i, c := range matchCases {
+		want[i] = ruleNames(m.Match(c.doc))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for round := range 50 {
+				i := (g*7 + round) % len(matchCases)
+				if got := ruleNames(m.Match(matchCases[i].doc)); strings.Join(got, "|") != strings.Join(want[i], "|") {
+					t.Errorf("goroutine %d: document %d matched %v, alone %v", g, i, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -83,7 +83,7 @@ func matchSummary(it attache.Item, ms []attache.Match) string {
 	for i, m := range ms {
 		names[i] = m.Rule
 	}
-	return fmt.Sprintf("%v %q", names, it.Title)
+	return fmt.Sprintf("%v %q", names, rules.PlainText(it.Title))
 }
 
 // logBaseline says, once per feed, what its first poll recorded and which
