@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/attache-dev/attache/rules"
 )
 
 // Error is one problem in a configuration file, at the line and column
@@ -58,41 +60,10 @@ func sortErrors(list []Error) []Error {
 	return slices.Compact(list)
 }
 
-// suggest returns the candidate closest to s in edit distance when it is
-// close enough to be a likely typo, else "".
+// suggest returns the candidate closest to s when it is close enough to be
+// a likely typo, else "".
 func suggest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD > len([]rune(s))/2 {
-		return ""
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return rules.Closest(s, candidates)
 }
 
 // quoteList writes names as `"a", "b" or "c"` for messages.

@@ -330,35 +330,12 @@ func queryStemmers(w string) []stemmer {
 
 // suggestList names the closest defined list, for a typo such as @natto.
 func (c *compiler) suggestList(name string) string {
-	best, bestD := "", 3
+	names := make([]string, 0, len(c.lists))
 	for l := range c.lists {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(l)); d < bestD || d == bestD && l < best {
-			best, bestD = l, d
-		}
+		names = append(names, l)
 	}
-	if best == "" {
-		return ""
+	if best := Closest(name, names); best != "" {
+		return " (did you mean @" + best + "?)"
 	}
-	return " (did you mean @" + best + "?)"
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
+	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/watcher"
 )
 
@@ -24,19 +23,9 @@ func runOnce(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.store.Close()
-	ns, err := notifiers(s.cfg, e.stdout)
-	if err != nil {
-		s.log.Error("cannot set up delivery", "error", err)
-		return exitUsage
-	}
-	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log})
-	if err != nil {
-		s.log.Error("cannot set up delivery", "error", err)
-		return exitFailure
-	}
-	if _, err := s.store.RequeueInFlight(ctx); err != nil {
-		s.log.Error("cannot read the alert queue", "error", err)
-		return exitFailure
+	d, code := s.dispatcher(ctx, e)
+	if code != exitOK {
+		return code
 	}
 	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg),
 		watcher.PollerOptions{Backfill: s.cfg.Backfill, Logger: s.log})

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/watcher"
 )
 
@@ -39,26 +38,13 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.store.Close()
-	ns, err := notifiers(s.cfg, e.stdout)
-	if err != nil {
-		s.log.Error("cannot set up delivery", "error", err)
-		return exitUsage
-	}
 	// Polls and sends outlive the signal by up to the shutdown timeout, so
 	// that what is in flight finishes instead of failing half-way.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-
-	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log})
-	if err != nil {
-		s.log.Error("cannot set up delivery", "error", err)
-		return exitFailure
-	}
-	if n, err := s.store.RequeueInFlight(work); err != nil {
-		s.log.Error("cannot read the alert queue", "error", err)
-		return exitFailure
-	} else if n > 0 {
-		s.log.Warn("alerts interrupted by the last stop are queued again; each may arrive twice", "alerts", n)
+	d, code := s.dispatcher(work, e)
+	if code != exitOK {
+		return code
 	}
 	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg),
 		watcher.PollerOptions{Backfill: s.cfg.Backfill, Logger: s.log, Queued: func(int) { d.Wake() }})

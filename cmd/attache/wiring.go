@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/attache-dev/attache/config"
@@ -77,6 +76,30 @@ func open(ctx context.Context, e *env) (*setup, int) {
 	return &setup{cfg: cfg, log: log, store: st}, exitOK
 }
 
+// dispatcher sets up delivery to every configured destination, and queues
+// again the alerts a crash left in flight.
+func (s *setup) dispatcher(ctx context.Context, e *env) (*notify.Dispatcher, int) {
+	ns, err := notifiers(s.cfg, e.stdout)
+	if err != nil {
+		s.log.Error("cannot set up delivery", "error", err)
+		return nil, exitUsage
+	}
+	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log})
+	if err != nil {
+		s.log.Error("cannot set up delivery", "error", err)
+		return nil, exitFailure
+	}
+	n, err := s.store.RequeueInFlight(ctx)
+	if err != nil {
+		s.log.Error("cannot read the alert queue", "error", err)
+		return nil, exitFailure
+	}
+	if n > 0 {
+		s.log.Warn("alerts interrupted by the last stop are queued again; each may arrive twice", "alerts", n)
+	}
+	return d, exitOK
+}
+
 // feedsOf turns configured feeds into the watcher's.
 func feedsOf(cfg *config.Config) []watcher.Feed {
 	out := make([]watcher.Feed, len(cfg.Feeds))
@@ -118,12 +141,4 @@ func newNotifier(d config.Destination, stdout io.Writer) (notify.Notifier, error
 		return console.New(stdout), nil
 	}
 	return nil, fmt.Errorf("type %q cannot deliver yet in this version", d.Type)
-}
-
-// stateFolderHint helps when the state cannot be opened.
-func stateFolderHint(path string) string {
-	if _, err := os.Stat(path); err != nil {
-		return "the database does not exist yet: run `attache once` or `attache run` first"
-	}
-	return ""
 }
