@@ -23,6 +23,10 @@
 //     putting the destination back delivers it, until it is MaxAge old; it
 //     is then dead, "destination X is not configured", so that a
 //     destination removed for good does not look stuck forever.
+//   - When more alerts are due for a destination at once than its burst
+//     limit (20 by default) and its notifier is a Summarizer, they go out
+//     as summary messages listing them, not one message each: the first
+//     poll after an outage or a burst of news never floods a channel.
 //   - A send cut short by shutdown queues the alert again, due at once; a
 //     send that completed is recorded as delivered even if shutdown began
 //     meanwhile. Only a crash between the two leaves an alert in flight,
@@ -47,6 +51,20 @@ import (
 type Notifier interface {
 	Send(ctx context.Context, a attache.Alert) error
 }
+
+// Summarizer is a Notifier that can also send one message listing several
+// alerts. When more alerts are due for a destination than its burst limit,
+// the dispatcher sends them as summaries (at most SummaryChunk alerts in
+// each) instead of one message per alert, so that a burst never floods a
+// channel. Its errors are classified like Send's; they apply to every alert
+// of the summary.
+type Summarizer interface {
+	SendSummary(ctx context.Context, alerts []attache.Alert) error
+}
+
+// SummaryChunk is the most alerts one summary lists: a line per alert stays
+// well inside a chat message's limits.
+const SummaryChunk = 40
 
 // SendError is a failed send, classified by the notifier that saw it.
 type SendError struct {

@@ -33,6 +33,11 @@ type Options struct {
 	Rate  float64
 	Burst int
 
+	// BurstLimits are, per destination, how many due alerts are sent one
+	// message each; more than that at once go out as summaries (see
+	// Summarizer). DefaultBurstLimit for a destination not named here.
+	BurstLimits map[string]int
+
 	// Concurrency bounds how many destinations are served at once; 8 by
 	// default. Destinations beyond it wait for a free slot, not for a
 	// particular destination.
@@ -43,6 +48,18 @@ type Options struct {
 	// it sooner, for alerts that fell due without its knowing (retries set
 	// by an earlier process); 5 seconds by default.
 	PollInterval time.Duration
+}
+
+// DefaultBurstLimit is the burst limit of a destination not in
+// Options.BurstLimits.
+const DefaultBurstLimit = 20
+
+// burstLimit is the destination's limit.
+func (o Options) burstLimit(dest string) int {
+	if n, ok := o.BurstLimits[dest]; ok && n > 0 {
+		return n
+	}
+	return DefaultBurstLimit
 }
 
 // Backoff is the capped exponential schedule of retries: the first retry

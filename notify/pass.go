@@ -33,20 +33,26 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 		c, err = d.unconfigured(ctx, dest, l)
 		return c, next, err
 	}
+	summarising := false // once a pass sees a burst, the rest of it is summarised
 	for {
 		now := d.opts.Now()
 		if now.Before(l.pausedUntil) {
 			return c, next, nil
 		}
-		due, err := d.queue.Due(ctx, dest, now, batchSize)
+		limit := d.opts.burstLimit(dest)
+		// Enough to see a burst, in whole summaries.
+		fetch := max(2*SummaryChunk, limit+1)
+		due, err := d.queue.Due(ctx, dest, now, fetch)
 		if err != nil {
 			return c, next, err
 		}
-		for _, a := range due {
+		_, canSummarise := n.(Summarizer)
+		summarising = summarising || canSummarise && len(due) > limit
+		for _, batch := range batches(due, summarising) {
 			if err := d.pace(ctx, l); err != nil {
 				return c, next, err
 			}
-			got, err := d.attempt(ctx, dest, n, l, a)
+			got, err := d.attempt(ctx, dest, n, l, batch)
 			c.add(got)
 			d.count(dest, got)
 			if err != nil {
@@ -56,10 +62,23 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 				return c, next, nil
 			}
 		}
-		if len(due) < batchSize {
+		if len(due) < fetch {
 			return c, next, nil
 		}
 	}
+}
+
+// batches splits due alerts into what goes out as one message each: single
+// alerts, or, in a burst, summaries of up to SummaryChunk alerts.
+func batches(due []attache.Alert, summarise bool) [][]attache.Alert {
+	if !summarise {
+		out := make([][]attache.Alert, len(due))
+		for i := range due {
+			out[i] = due[i : i+1]
+		}
+		return out
+	}
+	return slices.Collect(slices.Chunk(due, SummaryChunk))
 }
 
 // pace waits for the destination's rate limiter to allow one message.
@@ -84,24 +103,48 @@ func (d *Dispatcher) pace(ctx context.Context, l *lane) error {
 	}
 }
 
-// attempt sends one alert and records the outcome. Its error is the
-// queue's, or ctx's when shutdown cut the send short; a failed send is an
-// outcome, not an error.
-func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *lane, a attache.Alert) (Counts, error) {
+// attempt sends one message (one alert, or a summary of several) and
+// records the outcome of every alert in it. Its error is the queue's, or
+// ctx's when shutdown cut the send short; a failed send is an outcome, not
+// an error.
+func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *lane, batch []attache.Alert) (Counts, error) {
 	// In flight before the send: a crash during it leaves a trace that the
 	// next start turns into a retry (at most one duplicate), never a loss.
-	if err := d.queue.MarkInFlight(ctx, a.ID, d.opts.Now()); err != nil {
-		return Counts{}, err
+	for i := range batch {
+		if err := d.queue.MarkInFlight(ctx, batch[i].ID, d.opts.Now()); err != nil {
+			return Counts{}, err
+		}
+		batch[i].Status = attache.AlertInFlight
+		batch[i].Attempts++
 	}
-	a.Status = attache.AlertInFlight
-	a.Attempts++
 
 	sendCtx, cancel := context.WithTimeout(ctx, d.opts.SendTimeout)
-	sendErr := n.Send(sendCtx, a)
+	var sendErr error
+	if len(batch) == 1 {
+		sendErr = n.Send(sendCtx, batch[0])
+	} else {
+		sendErr = n.(Summarizer).SendSummary(sendCtx, batch)
+	}
 	cancel()
 
 	mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	defer mcancel()
+	var total Counts
+	for _, a := range batch {
+		c, err := d.record(mctx, ctx.Err() != nil, dest, l, a, sendErr)
+		total.add(c)
+		if err != nil {
+			return total, err
+		}
+	}
+	if sendErr != nil && ctx.Err() != nil {
+		return total, ctx.Err()
+	}
+	return total, nil
+}
+
+// record writes down what became of one alert after a send.
+func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, sendErr error) (Counts, error) {
 	now := d.opts.Now()
 	if sendErr == nil {
 		if err := d.queue.MarkDelivered(mctx, a.ID, now); err != nil {
@@ -123,13 +166,13 @@ func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *la
 		d.log.dead(dest, a, text)
 		return Counts{Dead: 1}, nil
 
-	case ctx.Err() != nil:
+	case shuttingDown:
 		// Shutdown, not the destination, cut the send short: due again at
 		// once, for the next start.
 		if err := d.queue.MarkRetry(mctx, a.ID, now, "interrupted: "+text); err != nil {
 			return Counts{}, err
 		}
-		return Counts{Retried: 1}, ctx.Err()
+		return Counts{Retried: 1}, nil
 
 	case now.Sub(a.Queued) >= d.opts.MaxAge:
 		text = fmt.Sprintf("gave up after %d attempts in %v: %s",
