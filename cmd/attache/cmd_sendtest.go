@@ -10,6 +10,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/notify/slack"
 )
 
 var sendTestCommand = &command{
@@ -39,7 +40,7 @@ func runSendTest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "attache send-test: no destination %q in %s (have: %s)\n", name, cfg.Path, strings.Join(known, ", "))
 		return exitUsage
 	}
-	n, err := newNotifier(d, e.stdout)
+	n, err := newNotifier(d, cfg.Timezone, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "attache send-test: destination %q: %v\n", name, err)
 		return exitUsage
@@ -60,6 +61,9 @@ func runSendTest(ctx context.Context, e *env, args []string) int {
 		var se *notify.SendError
 		if errors.As(err, &se) && !se.Retry {
 			fmt.Fprintf(e.stderr, "attache send-test: %s refused the test alert: %v\n", name, err)
+			if hint := slack.Hint(se.Code, d.Channel); hint != "" {
+				fmt.Fprintf(e.stderr, "  %s\n", hint)
+			}
 		} else {
 			fmt.Fprintf(e.stderr, "attache send-test: could not reach %s (worth trying again): %v\n", name, err)
 		}

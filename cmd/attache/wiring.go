@@ -7,10 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/notify/console"
+	"github.com/attache-dev/attache/notify/slack"
 	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/watcher"
 )
@@ -84,7 +86,11 @@ func (s *setup) dispatcher(ctx context.Context, e *env) (*notify.Dispatcher, int
 		s.log.Error("cannot set up delivery", "error", err)
 		return nil, exitUsage
 	}
-	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log})
+	limits := map[string]int{}
+	for name, dest := range s.cfg.Destinations {
+		limits[name] = dest.BurstLimit
+	}
+	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log, BurstLimits: limits})
 	if err != nil {
 		s.log.Error("cannot set up delivery", "error", err)
 		return nil, exitFailure
@@ -126,7 +132,7 @@ func newFetcher(cfg *config.Config) *watcher.Fetcher {
 func notifiers(cfg *config.Config, stdout io.Writer) (map[string]notify.Notifier, error) {
 	out := map[string]notify.Notifier{}
 	for name, d := range cfg.Destinations {
-		n, err := newNotifier(d, stdout)
+		n, err := newNotifier(d, cfg.Timezone, stdout)
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", name, err)
 		}
@@ -135,10 +141,16 @@ func notifiers(cfg *config.Config, stdout io.Writer) (map[string]notify.Notifier
 	return out, nil
 }
 
-func newNotifier(d config.Destination, stdout io.Writer) (notify.Notifier, error) {
+// newNotifier builds the notifier of one destination; loc is the zone that
+// alerts show publication times in, beside UTC.
+func newNotifier(d config.Destination, loc *time.Location, stdout io.Writer) (notify.Notifier, error) {
 	switch d.Type {
 	case config.TypeConsole:
 		return console.New(stdout), nil
+	case config.TypeSlack:
+		return slack.NewBot(slack.BotOptions{Token: d.Token.Value(), Channel: d.Channel, APIURL: d.APIURL, Location: loc})
+	case config.TypeSlackWebhook:
+		return slack.NewWebhook(slack.WebhookOptions{URL: d.URL.Value(), Location: loc})
 	}
-	return nil, fmt.Errorf("type %q cannot deliver yet in this version", d.Type)
+	return nil, fmt.Errorf("unknown destination type %q", d.Type)
 }

@@ -1,0 +1,101 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/notify"
+)
+
+// BotOptions configure a Bot.
+type BotOptions struct {
+	// Token is the bot token (xoxb-...), with the chat:write scope.
+	Token string
+	// Channel is a channel id (C0123456789, best: it survives renames) or
+	// #name; the app must be a member of it.
+	Channel string
+	// APIURL is the Web API's base URL; Slack's own by default. GovSlack and
+	// test servers set their own.
+	APIURL string
+	// HTTPClient makes the requests; by default a client with a 30 second
+	// timeout. It is copied, not changed.
+	HTTPClient *http.Client
+	// Location is the time zone that messages show publication times in,
+	// besides UTC; nil shows UTC only.
+	Location *time.Location
+}
+
+// Bot posts alerts to one channel with a bot token, through chat.postMessage
+// (destination type "slack"). It is safe for concurrent use.
+type Bot struct {
+	api     *slack.Client
+	channel string
+	loc     *time.Location
+	redact  redactor
+}
+
+// NewBot returns a Bot. It fails without a token or a channel; the token is
+// never part of an error.
+func NewBot(o BotOptions) (*Bot, error) {
+	if strings.TrimSpace(o.Token) == "" {
+		return nil, errors.New("slack: a bot token is needed")
+	}
+	if strings.TrimSpace(o.Channel) == "" {
+		return nil, errors.New("slack: a channel is needed")
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(httpClient(o.HTTPClient))}
+	if o.APIURL != "" {
+		u := o.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/" // slack-go appends the method's name to it
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	return &Bot{
+		api:     slack.New(o.Token, opts...),
+		channel: o.Channel,
+		loc:     o.Location,
+		redact:  newRedactor(o.Token),
+	}, nil
+}
+
+// Send posts one alert. A failure is a *notify.SendError that says whether
+// sending again may help.
+func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
+	return b.post(ctx, Render(a, b.loc))
+}
+
+// SendSummary posts one message listing alerts. It sends nothing for none.
+func (b *Bot) SendSummary(ctx context.Context, alerts []attache.Alert) error {
+	if len(alerts) == 0 {
+		return nil
+	}
+	return b.post(ctx, RenderSummary(alerts, b.loc))
+}
+
+func (b *Bot) post(ctx context.Context, m Message) error {
+	ctx, ans := withAnswer(ctx)
+	opts := []slack.MsgOption{
+		slack.MsgOptionText(m.Text, false), // escaped already
+		slack.MsgOptionParse(false),        // parse=none: no mentions made from plain words
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
+	}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
+	}
+	_, _, err := b.api.PostMessageContext(ctx, b.channel, opts...)
+	return classify(err, ans, b.redact)
+}
+
+// Interface guards.
+var (
+	_ notify.Notifier   = (*Bot)(nil)
+	_ notify.Summarizer = (*Bot)(nil)
+)
