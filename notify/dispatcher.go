@@ -76,15 +76,16 @@ func (s Stats) add(dest string, c Counts) {
 // (rate limiter, pause after a 429, the last failure logged) lives as long
 // as it does.
 type Dispatcher struct {
-	queue     Queue
-	notifiers map[string]Notifier
-	opts      Options
-	log       *logger
-	wake      chan struct{}
+	queue Queue
+	opts  Options
+	log   *logger
+	wake  chan struct{}
 
-	mu     sync.Mutex
-	lanes  map[string]*lane
-	totals Stats
+	mu          sync.Mutex
+	notifiers   map[string]Notifier
+	burstLimits map[string]int
+	lanes       map[string]*lane
+	totals      Stats
 }
 
 // NewDispatcher returns a dispatcher that takes alerts from queue and sends
@@ -104,13 +105,14 @@ func NewDispatcher(queue Queue, notifiers map[string]Notifier, opts Options) (*D
 		return nil, fmt.Errorf("new dispatcher: %w", err)
 	}
 	return &Dispatcher{
-		queue:     queue,
-		notifiers: maps.Clone(notifiers),
-		opts:      opts,
-		log:       &logger{l: opts.Logger},
-		wake:      make(chan struct{}, 1),
-		lanes:     make(map[string]*lane),
-		totals:    make(Stats),
+		queue:       queue,
+		notifiers:   maps.Clone(notifiers),
+		burstLimits: maps.Clone(opts.BurstLimits),
+		opts:        opts,
+		log:         &logger{l: opts.Logger},
+		wake:        make(chan struct{}, 1),
+		lanes:       make(map[string]*lane),
+		totals:      make(Stats),
 	}, nil
 }
 
@@ -216,6 +218,39 @@ func (d *Dispatcher) lane(dest string) *lane {
 
 func (d *Dispatcher) count(dest string, c Counts) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.totals.add(dest, c)
+	d.mu.Unlock()
+	if d.opts.Observe != nil && c != (Counts{}) {
+		d.opts.Observe(dest, c)
+	}
+}
+
+// SetNotifiers replaces the destinations and their burst limits, as after a
+// configuration reload. Sends under way finish with the notifier they
+// started with; alerts for a destination that is gone wait as described in
+// the package documentation. Each destination keeps its pacing and pause.
+func (d *Dispatcher) SetNotifiers(notifiers map[string]Notifier, burstLimits map[string]int) error {
+	for name, n := range notifiers {
+		if n == nil {
+			return fmt.Errorf("set notifiers: destination %q: nil notifier", name)
+		}
+	}
+	d.mu.Lock()
+	d.notifiers = maps.Clone(notifiers)
+	d.burstLimits = maps.Clone(burstLimits)
+	d.mu.Unlock()
+	d.Wake()
+	return nil
+}
+
+// notifier returns the destination's notifier and burst limit.
+func (d *Dispatcher) notifier(dest string) (Notifier, int, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n, ok := d.notifiers[dest]
+	limit := d.burstLimits[dest]
+	if limit <= 0 {
+		limit = DefaultBurstLimit
+	}
+	return n, limit, ok
 }

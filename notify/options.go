@@ -38,6 +38,9 @@ type Options struct {
 	// Summarizer). DefaultBurstLimit for a destination not named here.
 	BurstLimits map[string]int
 
+	// Observe, when set, is told what each send did, for metrics.
+	Observe func(dest string, c Counts)
+
 	// Concurrency bounds how many destinations are served at once; 8 by
 	// default. Destinations beyond it wait for a free slot, not for a
 	// particular destination.
@@ -53,14 +56,6 @@ type Options struct {
 // DefaultBurstLimit is the burst limit of a destination not in
 // Options.BurstLimits.
 const DefaultBurstLimit = 20
-
-// burstLimit is the destination's limit.
-func (o Options) burstLimit(dest string) int {
-	if n, ok := o.BurstLimits[dest]; ok && n > 0 {
-		return n
-	}
-	return DefaultBurstLimit
-}
 
 // Backoff is the capped exponential schedule of retries: the first retry
 // waits Base, each further one twice as long, never more than Max. Jitter

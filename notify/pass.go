@@ -28,7 +28,7 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 	defer l.mu.Unlock()
 	defer func() { next = l.nextDue(d.opts.Now()) }()
 
-	n, ok := d.notifiers[dest]
+	n, limit, ok := d.notifier(dest)
 	if !ok {
 		c, err = d.unconfigured(ctx, dest, l)
 		return c, next, err
@@ -39,7 +39,6 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 		if now.Before(l.pausedUntil) {
 			return c, next, nil
 		}
-		limit := d.opts.burstLimit(dest)
 		// Enough to see a burst, in whole summaries.
 		fetch := max(2*SummaryChunk, limit+1)
 		due, err := d.queue.Due(ctx, dest, now, fetch)

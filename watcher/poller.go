@@ -51,16 +51,24 @@ var _ State = (*store.Store)(nil)
 // Poller runs one poll of a feed: fetch, parse, find the new items, match
 // them, and record items and alerts in one transaction.
 type Poller struct {
-	fetcher  *Fetcher
-	state    State
-	rules    atomic.Pointer[Ruleset]
-	backfill time.Duration
-	now      func() time.Time
-	log      *slog.Logger
+	state State
+	conf  atomic.Pointer[pollConfig]
+	now   func() time.Time
+	log   *slog.Logger
 	// queued is told how many alerts a poll queued, to wake the dispatcher.
 	queued func(n int)
+	// observe is told the result of every poll, for metrics.
+	observe func(PollResult, time.Duration)
 
 	running sync.Map // feed name → *sync.Mutex: one poll of a feed at a time
+}
+
+// pollConfig is what a configuration reload may change; a poll uses the one
+// current when it starts.
+type pollConfig struct {
+	fetcher  *Fetcher
+	rules    *Ruleset
+	backfill time.Duration
 }
 
 // PollerOptions configure a Poller.
@@ -70,23 +78,29 @@ type PollerOptions struct {
 	Logger   *slog.Logger
 	// Queued is called after a poll queued alerts; may be nil.
 	Queued func(n int)
+	// Observe is called with the result and duration of every poll; may be
+	// nil.
+	Observe func(PollResult, time.Duration)
 }
 
 // NewPoller builds a poller over a fetcher, the state and the rules.
 func NewPoller(f *Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
-	p := &Poller{fetcher: f, state: st, backfill: opts.Backfill, now: opts.Now, log: opts.Logger, queued: opts.Queued}
+	p := &Poller{state: st, now: opts.Now, log: opts.Logger, queued: opts.Queued, observe: opts.Observe}
 	if p.now == nil {
 		p.now = time.Now
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	p.rules.Store(rs)
+	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: opts.Backfill})
 	return p
 }
 
-// SetRules swaps the rules used by the polls that start from now on.
-func (p *Poller) SetRules(rs *Ruleset) { p.rules.Store(rs) }
+// Reconfigure swaps the fetcher, rules and backfill used by the polls that
+// start from now on; polls under way finish with what they started with.
+func (p *Poller) Reconfigure(f *Fetcher, rs *Ruleset, backfill time.Duration) {
+	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: backfill})
+}
 
 // PollResult is what one poll of one feed did.
 type PollResult struct {
@@ -97,6 +111,13 @@ type PollResult struct {
 	Queued int    // alerts queued
 	First  bool   // the feed's first poll: a baseline
 	Err    error
+	// Matches counts, by rule, the new items each rule matched (on a first
+	// poll too, though a baseline alerts none of them).
+	Matches map[string]int
+	// QueuedTo counts the alerts queued, by destination.
+	QueuedTo map[string]int
+	// Success says the feed answered well (a feed or a 304).
+	Success bool
 }
 
 // Outcome classes besides Classify's.
@@ -125,7 +146,11 @@ func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
 		return PollResult{Feed: f.Name, Class: ClassSkipped}
 	}
 	defer mu.(*sync.Mutex).Unlock()
-	out := p.poll(ctx, f)
+	start := time.Now()
+	out := p.poll(ctx, f, p.conf.Load())
+	if p.observe != nil {
+		p.observe(out, time.Since(start))
+	}
 	if out.Class == ClassStateError {
 		// The feed was fine; the store was not. Nothing of the poll was
 		// recorded, so its items stay new for the next poll.
@@ -134,7 +159,7 @@ func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
 	return out
 }
 
-func (p *Poller) poll(ctx context.Context, f Feed) PollResult {
+func (p *Poller) poll(ctx context.Context, f Feed, conf *pollConfig) PollResult {
 	now := p.now().UTC()
 	st, err := p.state.FeedState(ctx, f.Name)
 	if err != nil {
@@ -144,7 +169,7 @@ func (p *Poller) poll(ctx context.Context, f Feed) PollResult {
 		p.log.Debug("feed in backoff", keyFeed, f.Name, "until", st.LastPoll.Add(wait))
 		return PollResult{Feed: f.Name, Class: ClassBackoff}
 	}
-	res, err := p.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang},
+	res, err := conf.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang},
 		Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
 	if err != nil {
 		return p.failed(ctx, f, st, now, err)
@@ -158,10 +183,10 @@ func (p *Poller) poll(ctx context.Context, f Feed) PollResult {
 			return PollResult{Feed: f.Name, Class: ClassStateError, Err: fmt.Errorf("feed %q: save state: %w", f.Name, err)}
 		}
 		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassNotModified)
-		return PollResult{Feed: f.Name, Class: ClassNotModified}
+		return PollResult{Feed: f.Name, Class: ClassNotModified, Success: true}
 	}
 	st.ETag, st.LastModified = res.ETag, res.LastModified
-	return p.record(ctx, f, st, res.Items, now)
+	return p.record(ctx, f, st, res.Items, now, conf)
 }
 
 // backoff is how long a feed that failed n times in a row waits after its

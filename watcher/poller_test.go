@@ -235,7 +235,7 @@ func TestPollerFailingFeedFailsAlone(t *testing.T) {
 func TestPollerSendsOneAlertPerDestinationNamingEveryRule(t *testing.T) {
 	ctx := context.Background()
 	fx := newPollFixture(t, 0, rules.Rule{Name: "nato", Query: "NATO"}, rules.Rule{Name: "summit", Query: "summit"})
-	rs := fx.p.rules.Load()
+	rs := fx.p.conf.Load().rules
 	rs.Rules["summit"] = RuleInfo{Severity: attache.SeverityInfo, Notify: []string{"log", "oncall"}}
 	srv := &feedServer{}
 	srv.set(rss())

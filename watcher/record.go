@@ -16,8 +16,8 @@ const maxBaselineReport = 10
 
 // record finds the items the feed has not recorded yet, matches them, and
 // records items, state and alerts in one transaction.
-func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items []attache.Item, now time.Time) PollResult {
-	out := PollResult{Feed: f.Name, Class: ClassOK, Items: len(items), First: !st.Baselined}
+func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig) PollResult {
+	out := PollResult{Feed: f.Name, Class: ClassOK, Items: len(items), First: !st.Baselined, Success: true}
 	keys := make([]string, len(items))
 	for i, it := range items {
 		keys[i] = it.Key
@@ -32,7 +32,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 		isNew[k] = true
 	}
 
-	rs := p.rules.Load()
+	rs := conf.rules
 	var fresh []attache.Item
 	var alerts []attache.Alert
 	var wouldMatch []string
@@ -46,7 +46,13 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 		if len(matches) == 0 {
 			continue
 		}
-		if out.First && !p.inBackfill(it, now) {
+		for _, m := range matches {
+			if out.Matches == nil {
+				out.Matches = map[string]int{}
+			}
+			out.Matches[m.Rule]++
+		}
+		if out.First && !inBackfill(it, now, conf.backfill) {
 			wouldMatch = append(wouldMatch, matchSummary(it, matches))
 			continue
 		}
@@ -61,6 +67,12 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 		return out
 	}
 	out.Queued = len(queued)
+	for _, a := range queued {
+		if out.QueuedTo == nil {
+			out.QueuedTo = map[string]int{}
+		}
+		out.QueuedTo[a.Destination]++
+	}
 	if out.First {
 		p.logBaseline(ctx, f, out, wouldMatch)
 	} else {
@@ -74,8 +86,8 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 
 // inBackfill reports an item a first poll should still alert: published
 // within the backfill window, with a date of its own.
-func (p *Poller) inBackfill(it attache.Item, now time.Time) bool {
-	return p.backfill > 0 && !it.DateMissing && !it.Published.Before(now.Add(-p.backfill))
+func inBackfill(it attache.Item, now time.Time, backfill time.Duration) bool {
+	return backfill > 0 && !it.DateMissing && !it.Published.Before(now.Add(-backfill))
 }
 
 func matchSummary(it attache.Item, ms []attache.Match) string {
