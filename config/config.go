@@ -25,6 +25,7 @@ const (
 	DefaultState      = "attache.db"
 	DefaultSchedule   = "@every 10m"
 	DefaultRetention  = 90 * 24 * time.Hour
+	DefaultStaleAfter = 24 * time.Hour
 	DefaultTimeout    = 30 * time.Second
 	DefaultMaxBody    = 10 << 20
 	DefaultLang       = "en"
@@ -62,7 +63,13 @@ type Config struct {
 	Destinations map[string]Destination
 	// DefaultNotify is where rules without a notify key send alerts.
 	DefaultNotify []string
-	Rules         []Rule
+	// StaleAfter is how long a feed may fail before a health alert says so;
+	// a feed may set its own.
+	StaleAfter time.Duration
+	// HealthNotify is where feed-health alerts go: health_notify, or else
+	// DefaultNotify.
+	HealthNotify []string
+	Rules        []Rule
 	// Matcher is every rule compiled, with its feeds as scopes.
 	Matcher *rules.Matcher
 }
@@ -84,7 +91,9 @@ type Feed struct {
 	Lang string
 	// Schedule is the feed's own cron spec, or else the global one.
 	Schedule string
-	Tags     []string
+	// StaleAfter is the feed's own stale_after, or else the global one.
+	StaleAfter time.Duration
+	Tags       []string
 	// Line is where the feed is defined, for messages about it.
 	Line int
 }

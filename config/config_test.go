@@ -35,6 +35,7 @@ feeds:
   - name: mid-ru
     url: https://mid.ru/ru/rss.php
     lang: ru
+    stale_after: 6h
     tags: [russia, ministries]
 
 lists:
@@ -143,9 +144,11 @@ func TestLoadSpecExampleReadsEveryValue(t *testing.T) {
 	check("Retention", c.Retention, 90*24*time.Hour)
 	check("HTTP", c.HTTP, HTTP{Timeout: 45 * time.Second, MaxBody: 10 << 20, UserAgent: "attache/test (+https://example.org)"})
 	check("Feeds", c.Feeds, []Feed{
-		{Name: "kremlin-en", URL: "http://en.kremlin.ru/events/all/feed", Lang: "en", Schedule: "*/5 * * * *", Tags: []string{"russia"}, Line: 12},
-		{Name: "mid-ru", URL: "https://mid.ru/ru/rss.php", Lang: "ru", Schedule: "@every 10m", Tags: []string{"russia", "ministries"}, Line: 17},
+		{Name: "kremlin-en", URL: "http://en.kremlin.ru/events/all/feed", Lang: "en", Schedule: "*/5 * * * *", StaleAfter: DefaultStaleAfter, Tags: []string{"russia"}, Line: 12},
+		{Name: "mid-ru", URL: "https://mid.ru/ru/rss.php", Lang: "ru", Schedule: "@every 10m", StaleAfter: 6 * time.Hour, Tags: []string{"russia", "ministries"}, Line: 17},
 	})
+	check("StaleAfter", c.StaleAfter, DefaultStaleAfter)
+	check("HealthNotify", c.HealthNotify, c.DefaultNotify)
 	check("Lists", c.Lists, map[string][]string{
 		"nato": {"NATO", "North Atlantic Alliance", "НАТО", "Североатлантический альянс", "北约"},
 		"west": {"Poland", "Lithuania", "Latvia", "western borders", "Польша", "Литва", "западные границы"},
@@ -159,8 +162,8 @@ func TestLoadSpecExampleReadsEveryValue(t *testing.T) {
 	check("Rules", c.Rules, []Rule{
 		{Name: "nato-west", Description: "NATO activity near the CSTO western borders",
 			Query: "@nato AND (@west OR CSTO OR ОДКБ OR Belarus OR Беларусь)", Feeds: []string{"kremlin-en", "russia"},
-			Severity: attache.SeverityHigh, Notify: []string{"analysts", "oncall"}, Line: 42},
-		{Name: "csto", Query: "CSTO OR ОДКБ", Severity: attache.SeverityWarning, Notify: []string{"log"}, Line: 48},
+			Severity: attache.SeverityHigh, Notify: []string{"analysts", "oncall"}, Line: 43},
+		{Name: "csto", Query: "CSTO OR ОДКБ", Severity: attache.SeverityWarning, Notify: []string{"log"}, Line: 49},
 	})
 	check("Summary", c.Summary(), path+": 2 feeds, 2 lists, 2 rules, 3 destinations")
 	check("FeedByName", c.FeedByName("mid-ru").URL, "https://mid.ru/ru/rss.php")
@@ -212,7 +215,7 @@ func TestMinimalFileTakesEveryDefault(t *testing.T) {
 	got := []any{c.State, c.Schedule, c.Timezone, c.Backfill, c.Retention, c.HTTP, c.Feeds[0], c.Rules[0].Severity, c.Destinations["log"].BurstLimit}
 	want := []any{filepath.Join(dir, "attache.db"), "@every 10m", time.UTC, time.Duration(0), 90 * 24 * time.Hour,
 		HTTP{Timeout: 30 * time.Second, MaxBody: 10 << 20, UserAgent: DefaultUserAgent},
-		Feed{Name: "f", URL: filepath.Join(dir, "feeds/local.xml"), Lang: "en", Schedule: "@every 10m", Line: 2},
+		Feed{Name: "f", URL: filepath.Join(dir, "feeds/local.xml"), Lang: "en", Schedule: "@every 10m", StaleAfter: DefaultStaleAfter, Line: 2},
 		attache.SeverityWarning, 20}
 	for i := range got {
 		if !equal(got[i], want[i]) {
@@ -245,7 +248,7 @@ default_notify: [log]
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Feed{Name: "mid-ru", URL: "https://e.org/mid", Lang: "ru", Schedule: DefaultSchedule, Tags: []string{"russia"}, Line: 3}
+	want := Feed{Name: "mid-ru", URL: "https://e.org/mid", Lang: "ru", Schedule: DefaultSchedule, StaleAfter: DefaultStaleAfter, Tags: []string{"russia"}, Line: 3}
 	if got := *c.FeedByName("mid-ru"); !equal(got, want) {
 		t.Errorf("merged feed = %#v, want %#v", got, want)
 	}
@@ -254,7 +257,7 @@ default_notify: [log]
 func TestMergingAnUnknownKeyIsReportedWhereItIsWritten(t *testing.T) {
 	yaml := "feeds:\n  - <<: {url: \"https://e.org/a\", tag: [x]}\n    name: a\n  - <<: [3]\n    name: b\n    url: https://e.org/b\n"
 	want := []string{
-		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, tags`,
+		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, stale_after, tags`,
 		`4:10: feeds[1]: << merges a mapping, such as an alias *common, got a number`,
 	}
 	if got := problems(t, yaml); !slices.Equal(got, want) {

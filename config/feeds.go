@@ -17,7 +17,7 @@ func (l *loader) feeds(n *yaml.Node) {
 		if m == nil {
 			continue
 		}
-		f := Feed{Line: deref(item).Line, Lang: DefaultLang, Schedule: l.cfg.Schedule}
+		f := Feed{Line: deref(item).Line, Lang: DefaultLang, Schedule: l.cfg.Schedule, StaleAfter: l.cfg.StaleAfter}
 		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "feed", v) {
 			if first, dup := l.refs.feeds[v]; dup {
 				l.errorAt(vn, join(path, "name"), "duplicate feed name %q (first at line %d)", v, first.Line)
@@ -43,6 +43,7 @@ func (l *loader) feeds(n *yaml.Node) {
 		if v, vn, ok := l.str(path, m, "schedule"); ok && l.schedule(join(path, "schedule"), vn, v) {
 			f.Schedule = v
 		}
+		l.duration(path, m, "stale_after", &f.StaleAfter, false)
 		if fl, ok := m["tags"]; ok {
 			tags, nodes := l.list(join(path, "tags"), fl.val)
 			for j, t := range tags {

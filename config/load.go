@@ -38,9 +38,9 @@ func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*C
 		file: filename, dir: filepath.Dir(filename), data: data, getenv: getenv,
 		cfg: &Config{
 			Path: filename, State: DefaultState, Schedule: DefaultSchedule, Timezone: time.UTC,
-			Retention: DefaultRetention,
-			HTTP:      HTTP{Timeout: DefaultTimeout, MaxBody: DefaultMaxBody, UserAgent: DefaultUserAgent},
-			Lists:     map[string][]string{}, Destinations: map[string]Destination{},
+			Retention: DefaultRetention, StaleAfter: DefaultStaleAfter,
+			HTTP:  HTTP{Timeout: DefaultTimeout, MaxBody: DefaultMaxBody, UserAgent: DefaultUserAgent},
+			Lists: map[string][]string{}, Destinations: map[string]Destination{},
 		},
 		refs: references{feeds: map[string]*yaml.Node{}, tags: map[string]*yaml.Node{}, lists: map[string][]*yaml.Node{}},
 	}

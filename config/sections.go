@@ -12,9 +12,9 @@ import (
 
 // Keys of each mapping, in the order the documentation gives them.
 var (
-	topKeys  = []string{"state", "schedule", "timezone", "backfill", "retention", "http", "feeds", "lists", "destinations", "default_notify", "rules"}
+	topKeys  = []string{"state", "schedule", "timezone", "backfill", "retention", "stale_after", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
 	httpKeys = []string{"timeout", "max_body", "user_agent"}
-	feedKeys = []string{"name", "url", "lang", "schedule", "tags"}
+	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "tags"}
 	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit"}
 	ruleKeys = []string{"name", "description", "query", "feeds", "severity", "notify"}
 )
@@ -26,6 +26,7 @@ type references struct {
 	tags          map[string]*yaml.Node // tag → its first use
 	lists         map[string][]*yaml.Node
 	defaultNotify []*yaml.Node
+	healthNotify  []*yaml.Node
 	rules         []ruleRefs // parallel to Config.Rules
 }
 
@@ -62,6 +63,7 @@ func (l *loader) top(root *yaml.Node) {
 	}
 	l.duration("", m, "backfill", &c.Backfill, true)
 	l.duration("", m, "retention", &c.Retention, false)
+	l.duration("", m, "stale_after", &c.StaleAfter, false)
 	if f, ok := m["http"]; ok {
 		l.http(f.val)
 	}
@@ -76,6 +78,9 @@ func (l *loader) top(root *yaml.Node) {
 	}
 	if f, ok := m["default_notify"]; ok {
 		c.DefaultNotify, l.refs.defaultNotify = l.list("default_notify", f.val)
+	}
+	if f, ok := m["health_notify"]; ok {
+		c.HealthNotify, l.refs.healthNotify = l.list("health_notify", f.val)
 	}
 	if f, ok := m["rules"]; ok {
 		l.rules(f.val)

@@ -130,6 +130,12 @@ func (l *loader) references() {
 	for i, dn := range r.defaultNotify {
 		l.destinationRef(dn, fmt.Sprintf("default_notify[%d]", i), l.cfg.DefaultNotify[i])
 	}
+	for i, hn := range r.healthNotify {
+		l.destinationRef(hn, fmt.Sprintf("health_notify[%d]", i), l.cfg.HealthNotify[i])
+	}
+	if len(l.cfg.HealthNotify) == 0 {
+		l.cfg.HealthNotify = slices.Clone(l.cfg.DefaultNotify)
+	}
 	for i := range l.cfg.Rules {
 		rule, refs := &l.cfg.Rules[i], r.rules[i]
 		for j, s := range rule.Feeds {
