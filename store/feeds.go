@@ -35,13 +35,19 @@ type FeedState struct {
 	// unseen item is news, not backlog.
 	Baselined bool
 
+	// FailingSince is when the current run of failures began; zero while
+	// the feed answers. HealthAlerted says a health alert was queued for
+	// that run, so that it is raised once and its recovery once.
+	FailingSince  time.Time
+	HealthAlerted bool
+
 	// Items is how many of the feed's items are recorded (within retention).
 	// It is read only: SaveFeedState ignores it.
 	Items int
 }
 
 const feedColumns = `f.name, f.etag, f.last_modified, f.last_poll_ms, f.last_success_ms,
-	f.consecutive_errors, f.last_error, f.baselined,
+	f.consecutive_errors, f.last_error, f.baselined, f.failing_since_ms, f.health_alerted,
 	(SELECT COUNT(*) FROM items i WHERE i.feed = f.name)`
 
 // FeedState returns the saved state of one feed. A feed never saved gives
@@ -95,8 +101,9 @@ func saveFeedState(ctx context.Context, q querier, st FeedState) error {
 		return errors.New("empty feed name")
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO feeds
-		(name, etag, last_modified, last_poll_ms, last_success_ms, consecutive_errors, last_error, baselined)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		(name, etag, last_modified, last_poll_ms, last_success_ms, consecutive_errors, last_error, baselined,
+		 failing_since_ms, health_alerted)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET
 			etag = excluded.etag,
 			last_modified = excluded.last_modified,
@@ -104,9 +111,11 @@ func saveFeedState(ctx context.Context, q querier, st FeedState) error {
 			last_success_ms = excluded.last_success_ms,
 			consecutive_errors = excluded.consecutive_errors,
 			last_error = excluded.last_error,
-			baselined = excluded.baselined`,
+			baselined = excluded.baselined,
+			failing_since_ms = excluded.failing_since_ms,
+			health_alerted = excluded.health_alerted`,
 		st.Feed, st.ETag, st.LastModified, toMS(st.LastPoll), toMS(st.LastSuccess),
-		st.ConsecutiveErrors, st.LastError, st.Baselined)
+		st.ConsecutiveErrors, st.LastError, st.Baselined, toMS(st.FailingSince), st.HealthAlerted)
 	return err
 }
 
@@ -117,16 +126,17 @@ type scanner interface {
 
 func scanFeedState(sc scanner) (FeedState, error) {
 	var (
-		st                    FeedState
-		lastPoll, lastSuccess sql.NullInt64
+		st                                  FeedState
+		lastPoll, lastSuccess, failingSince sql.NullInt64
 	)
 	err := sc.Scan(&st.Feed, &st.ETag, &st.LastModified, &lastPoll, &lastSuccess,
-		&st.ConsecutiveErrors, &st.LastError, &st.Baselined, &st.Items)
+		&st.ConsecutiveErrors, &st.LastError, &st.Baselined, &failingSince, &st.HealthAlerted, &st.Items)
 	if err != nil {
 		return FeedState{}, err
 	}
 	st.Known = true
 	st.LastPoll = fromMS(lastPoll)
 	st.LastSuccess = fromMS(lastSuccess)
+	st.FailingSince = fromMS(failingSince)
 	return st, nil
 }

@@ -18,11 +18,14 @@ func TestFeedState(t *testing.T) {
 		ConsecutiveErrors: 3,
 		LastError:         "feed \"kremlin-en\": not a feed",
 		Baselined:         true,
+		FailingSince:      t0.Add(-30 * time.Minute),
+		HealthAlerted:     true,
 	}
 	readBack := full
 	readBack.Known = true
 	readBack.LastPoll = t0.Truncate(time.Millisecond)
 	readBack.LastSuccess = t0.Add(-time.Hour).Truncate(time.Millisecond)
+	readBack.FailingSince = t0.Add(-30 * time.Minute).Truncate(time.Millisecond)
 
 	tests := []struct {
 		name  string

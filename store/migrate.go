@@ -81,6 +81,13 @@ var migrations = []migration{
 			`CREATE INDEX alerts_queued ON alerts (queued_ms)`,
 		},
 	},
+	{
+		name: "feed health: when a feed began failing, whether that was alerted",
+		stmts: []string{
+			`ALTER TABLE feeds ADD COLUMN failing_since_ms BIGINT`,
+			`ALTER TABLE feeds ADD COLUMN health_alerted INTEGER NOT NULL DEFAULT 0`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.
