@@ -23,6 +23,9 @@ type Feed struct {
 	Lang     string
 	Tags     []string
 	Schedule string // cron spec; empty takes the default
+	// StaleAfter is how long the feed may fail before a health alert;
+	// DefaultStaleAfter when zero.
+	StaleAfter time.Duration
 }
 
 // RuleInfo is what alerts need of a rule besides its query.
@@ -69,11 +72,15 @@ type pollConfig struct {
 	fetcher  *Fetcher
 	rules    *Ruleset
 	backfill time.Duration
+	health   []string // destinations of feed-health alerts
 }
 
 // PollerOptions configure a Poller.
 type PollerOptions struct {
 	Backfill time.Duration
+	// HealthNotify are the destinations of feed-health alerts; none means
+	// no such alerts.
+	HealthNotify []string
 	Now      func() time.Time
 	Logger   *slog.Logger
 	// Queued is called after a poll queued alerts; may be nil.
@@ -92,14 +99,15 @@ func NewPoller(f *Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: opts.Backfill})
+	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: opts.Backfill, health: opts.HealthNotify})
 	return p
 }
 
-// Reconfigure swaps the fetcher, rules and backfill used by the polls that
-// start from now on; polls under way finish with what they started with.
-func (p *Poller) Reconfigure(f *Fetcher, rs *Ruleset, backfill time.Duration) {
-	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: backfill})
+// Reconfigure swaps the fetcher, rules, backfill and health destinations
+// used by the polls that start from now on; polls under way finish with
+// what they started with.
+func (p *Poller) Reconfigure(f *Fetcher, rs *Ruleset, backfill time.Duration, healthNotify []string) {
+	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: backfill, health: healthNotify})
 }
 
 // PollResult is what one poll of one feed did.
@@ -172,21 +180,42 @@ func (p *Poller) poll(ctx context.Context, f Feed, conf *pollConfig) PollResult 
 	res, err := conf.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang},
 		Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
 	if err != nil {
-		return p.failed(ctx, f, st, now, err)
+		return p.failed(ctx, f, st, now, err, conf)
 	}
 	if st.ConsecutiveErrors > 0 {
 		p.log.Info("feed recovered", keyFeed, f.Name, "after_errors", st.ConsecutiveErrors)
 	}
 	st.Feed, st.LastPoll, st.LastSuccess, st.ConsecutiveErrors = f.Name, now, now, 0
+	health := healthOnSuccess(f, &st, now, conf.health)
 	if res.NotModified {
-		if err := p.state.SaveFeedState(ctx, st); err != nil {
-			return PollResult{Feed: f.Name, Class: ClassStateError, Err: fmt.Errorf("feed %q: save state: %w", f.Name, err)}
+		out := PollResult{Feed: f.Name, Class: ClassNotModified, Success: true}
+		if err := p.saveState(ctx, st, health, now); err != nil {
+			out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
+			return out
 		}
 		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassNotModified)
-		return PollResult{Feed: f.Name, Class: ClassNotModified, Success: true}
+		p.notifyQueued(len(health))
+		return out
 	}
 	st.ETag, st.LastModified = res.ETag, res.LastModified
-	return p.record(ctx, f, st, res.Items, now, conf)
+	return p.record(ctx, f, st, res.Items, now, conf, health)
+}
+
+// saveState saves a feed's state, with the health alerts it raises in the
+// same transaction when there are any.
+func (p *Poller) saveState(ctx context.Context, st store.FeedState, health []attache.Alert, now time.Time) error {
+	if len(health) == 0 {
+		return p.state.SaveFeedState(ctx, st)
+	}
+	_, err := p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Now: now})
+	return err
+}
+
+// notifyQueued wakes the dispatcher after alerts were queued.
+func (p *Poller) notifyQueued(n int) {
+	if n > 0 && p.queued != nil {
+		p.queued(n)
+	}
 }
 
 // backoff is how long a feed that failed n times in a row waits after its
@@ -200,7 +229,7 @@ func backoff(n int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
-func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now time.Time, err error) PollResult {
+func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
 	if ctx.Err() != nil {
 		// Shutting down: the feed did not fail, the poll was cut short. It
 		// is polled again after the restart; nothing is recorded.
@@ -215,8 +244,14 @@ func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now tim
 	p.log.Log(ctx, level, "poll failed", keyFeed, f.Name, keyClass, class, keyErr, msg, "consecutive", st.ConsecutiveErrors+1)
 	st.Feed, st.LastPoll, st.LastError = f.Name, now, msg
 	st.ConsecutiveErrors++
-	if serr := p.state.SaveFeedState(ctx, st); serr != nil {
+	health := healthOnFailure(f, &st, class, msg, now, conf.health)
+	if len(health) > 0 {
+		p.log.Warn("feed unhealthy: health alert queued", keyFeed, f.Name, keyClass, class, "failing_since", st.FailingSince)
+	}
+	if serr := p.saveState(ctx, st, health, now); serr != nil {
 		err = fmt.Errorf("%w; and saving its state: %v", err, serr)
+	} else {
+		p.notifyQueued(len(health))
 	}
 	return PollResult{Feed: f.Name, Class: class, Err: err}
 }

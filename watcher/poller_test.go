@@ -96,7 +96,7 @@ func newPollFixture(t *testing.T, backfill time.Duration, rs ...rules.Rule) *pol
 	}
 	fx := &pollFixture{store: st, now: testNow}
 	fx.p = NewPoller(NewFetcher(Options{Timeout: 2 * time.Second}), st, &Ruleset{Matcher: m, Rules: info},
-		PollerOptions{Backfill: backfill, Now: func() time.Time { return fx.now }})
+		PollerOptions{Backfill: backfill, Now: func() time.Time { return fx.now }, HealthNotify: []string{"ops"}})
 	return fx
 }
 

@@ -16,7 +16,7 @@ const maxBaselineReport = 10
 
 // record finds the items the feed has not recorded yet, matches them, and
 // records items, state and alerts in one transaction.
-func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig) PollResult {
+func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig, health []attache.Alert) PollResult {
 	out := PollResult{Feed: f.Name, Class: ClassOK, Items: len(items), First: !st.Baselined, Success: true}
 	keys := make([]string, len(items))
 	for i, it := range items {
@@ -34,7 +34,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 
 	rs := conf.rules
 	var fresh []attache.Item
-	var alerts []attache.Alert
+	alerts := health
 	var wouldMatch []string
 	for _, it := range items {
 		if !isNew[it.Key] {
@@ -78,9 +78,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 	} else {
 		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassOK, keyItems, out.Items, keyNew, out.New, keyQueued, out.Queued)
 	}
-	if out.Queued > 0 && p.queued != nil {
-		p.queued(out.Queued)
-	}
+	p.notifyQueued(out.Queued)
 	return out
 }
 
