@@ -15,6 +15,7 @@ func TestParseErrorsSayWhereAndWhat(t *testing.T) {
 	}{
 		{"an empty query", "   ", 0, "empty query"},
 		{"an unclosed parenthesis", "NATO AND (Poland OR Latvia", 9, "unbalanced parenthesis: ( is never closed"},
+		{"a parenthesis opened at the end", "NATO AND (", 9, "unbalanced parenthesis: ( is never closed"},
 		{"a closing parenthesis too many", "NATO) AND Poland", 4, "unbalanced parenthesis: ) has no matching ("},
 		{"empty parentheses", "NATO ()", 5, "empty parentheses"},
 		{"NEAR without a number", "NATO NEAR borders", 5, "NEAR needs a number: NEAR/5"},

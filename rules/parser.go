@@ -142,8 +142,11 @@ func (p *parser) parsePrimary() (Node, *SyntaxError) {
 	t := p.next()
 	switch t.kind {
 	case tLParen:
-		if p.peek().kind == tRParen {
+		switch p.peek().kind {
+		case tRParen:
 			return nil, errAt(t.off, "empty parentheses")
+		case tEOF:
+			return nil, errAt(t.off, "unbalanced parenthesis: ( is never closed")
 		}
 		n, err := p.parseOr()
 		if err != nil {

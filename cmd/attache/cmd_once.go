@@ -28,7 +28,7 @@ func runOnce(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg),
-		watcher.PollerOptions{Backfill: s.cfg.Backfill, Logger: s.log})
+		watcher.PollerOptions{Backfill: s.cfg.Backfill, HealthNotify: s.cfg.HealthNotify, Logger: s.log})
 	res := poller.PollAll(ctx, feedsOf(s.cfg), pollConcurrency)
 	failed := logOutcomes(s.log, res)
 	stats, err := d.Deliver(ctx)

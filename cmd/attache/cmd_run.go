@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/attache-dev/attache/watcher"
@@ -33,6 +36,12 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "attache run: unexpected argument %q\n", args[0])
 		return exitUsage
 	}
+	// Listen for SIGHUP before anything else, so that a reload sent while
+	// starting is not the default "terminate".
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
 	s, code := open(ctx, e)
 	if code != exitOK {
 		return code
@@ -42,35 +51,39 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	// that what is in flight finishes instead of failing half-way.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	d, code := s.dispatcher(work, e)
+	disp, code := s.dispatcher(work, e)
 	if code != exitOK {
 		return code
 	}
-	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg),
-		watcher.PollerOptions{Backfill: s.cfg.Backfill, Logger: s.log, Queued: func(int) { d.Wake() }})
-	feeds := feedsOf(s.cfg)
-	sched, err := watcher.NewScheduler(work, poller, feeds,
-		watcher.ScheduleOptions{Default: s.cfg.Schedule, Location: s.cfg.Timezone, Logger: s.log})
-	if err != nil {
+	d := &daemon{setup: s, e: e, work: work, dispatcher: disp}
+	d.poller = watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg), watcher.PollerOptions{
+		Backfill: s.cfg.Backfill, HealthNotify: s.cfg.HealthNotify, Logger: s.log,
+		Queued: func(int) { disp.Wake() },
+	})
+	if err := d.schedule(s.cfg); err != nil {
 		s.log.Error("cannot schedule the feeds", "error", err)
 		return exitUsage
 	}
 
 	var wg sync.WaitGroup
-	wg.Go(func() { d.Run(work) })
-	wg.Go(func() { prune(work, s, ctx.Done()) })
-	s.log.Info("attache started", "config", s.cfg.Path, "state", s.cfg.State, "feeds", len(feeds),
+	wg.Go(func() { disp.Run(work) })
+	wg.Go(func() { prune(work, d, ctx.Done()) })
+	s.log.Info("attache started", "config", s.cfg.Path, "state", s.cfg.State, "feeds", len(s.cfg.Feeds),
 		"rules", len(s.cfg.Rules), "destinations", len(s.cfg.Destinations))
-	sched.Start()
 	// A first poll right away rather than at the first scheduled time.
-	wg.Go(func() { poller.PollAll(work, feeds, pollConcurrency) })
+	d.pollNow(feedsOf(s.cfg))
 
-	<-ctx.Done()
-	s.log.Info("stopping: waiting for the poll and the send in flight", "timeout", shutdownTimeout)
-	stopped := sched.Stop()
-	select {
-	case <-stopped.Done():
-	case <-time.After(shutdownTimeout):
+	for running := true; running; {
+		select {
+		case <-ctx.Done():
+			running = false
+		case <-hup:
+			s.log.Info("SIGHUP: reloading the configuration", "config", e.global.config)
+			d.reload()
+		}
+	}
+	s.log.Info("stopping: waiting for the polls and the send in flight", "timeout", shutdownTimeout)
+	if !d.stop() {
 		s.log.Warn("polls still running at the shutdown timeout were cut short; they run again after the restart")
 	}
 	cancelWork()
@@ -81,15 +94,16 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 
 // prune deletes records older than the retention now and every pruneEvery,
 // until stop.
-func prune(ctx context.Context, s *setup, stop <-chan struct{}) {
+func prune(ctx context.Context, d *daemon, stop <-chan struct{}) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
 	for {
-		res, err := s.store.Prune(ctx, time.Now().Add(-s.cfg.Retention))
+		retention := d.config().Retention
+		res, err := d.store.Prune(ctx, time.Now().Add(-retention))
 		if err != nil {
-			s.log.Error("pruning old records failed", "error", err)
+			d.log.Error("pruning old records failed", "error", err)
 		} else if res.Items+res.Alerts > 0 {
-			s.log.Info("pruned records older than the retention", "items", res.Items, "alerts", res.Alerts, "retention", s.cfg.Retention)
+			d.log.Info("pruned records older than the retention", "items", res.Items, "alerts", res.Alerts, "retention", retention)
 		}
 		select {
 		case <-stop:

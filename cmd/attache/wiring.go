@@ -86,11 +86,7 @@ func (s *setup) dispatcher(ctx context.Context, e *env) (*notify.Dispatcher, int
 		s.log.Error("cannot set up delivery", "error", err)
 		return nil, exitUsage
 	}
-	limits := map[string]int{}
-	for name, dest := range s.cfg.Destinations {
-		limits[name] = dest.BurstLimit
-	}
-	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log, BurstLimits: limits})
+	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log, BurstLimits: burstLimits(s.cfg)})
 	if err != nil {
 		s.log.Error("cannot set up delivery", "error", err)
 		return nil, exitFailure
