@@ -81,8 +81,8 @@ type PollerOptions struct {
 	// HealthNotify are the destinations of feed-health alerts; none means
 	// no such alerts.
 	HealthNotify []string
-	Now      func() time.Time
-	Logger   *slog.Logger
+	Now          func() time.Time
+	Logger       *slog.Logger
 	// Queued is called after a poll queued alerts; may be nil.
 	Queued func(n int)
 	// Observe is called with the result and duration of every poll; may be
