@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -29,7 +30,11 @@ func (p *Poller) PollAll(ctx context.Context, feeds []Feed, limit int) []PollRes
 // Scheduler polls each feed on its own cron schedule.
 type Scheduler struct {
 	cron *cron.Cron
+	beat atomic.Int64 // unix nanoseconds of the scheduler's last heartbeat
 }
+
+// heartbeatEvery is how often the scheduler proves it is alive.
+const heartbeatEvery = "@every 15s"
 
 // ScheduleOptions configure a Scheduler.
 type ScheduleOptions struct {
@@ -58,11 +63,22 @@ func NewScheduler(ctx context.Context, p *Poller, feeds []Feed, opts ScheduleOpt
 			return nil, fmt.Errorf("feed %q: schedule %q: %w", f.Name, spec, err)
 		}
 	}
-	return &Scheduler{cron: c}, nil
+	s := &Scheduler{cron: c}
+	if _, err := c.AddFunc(heartbeatEvery, func() { s.beat.Store(time.Now().UnixNano()) }); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Start begins polling on schedule.
-func (s *Scheduler) Start() { s.cron.Start() }
+func (s *Scheduler) Start() {
+	s.beat.Store(time.Now().UnixNano())
+	s.cron.Start()
+}
+
+// LastBeat is when the scheduler last ran its heartbeat job: a scheduler
+// whose beat is old has stalled, and so have the polls it should start.
+func (s *Scheduler) LastBeat() time.Time { return time.Unix(0, s.beat.Load()) }
 
 // Stop stops scheduling; the returned context is done when the polls that
 // were running have finished.

@@ -23,7 +23,7 @@ func runOnce(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.store.Close()
-	d, code := s.dispatcher(ctx, e)
+	d, code := s.dispatcher(ctx, e, nil)
 	if code != exitOK {
 		return code
 	}

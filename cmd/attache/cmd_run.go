@@ -20,13 +20,17 @@ const pollConcurrency = 8
 // pruneEvery is how often records older than the retention are deleted.
 const pruneEvery = 6 * time.Hour
 
-var shutdownTimeout = 10 * time.Second
+var (
+	shutdownTimeout = 10 * time.Second
+	listenAddr      string
+)
 
 var runCommand = &command{
 	name:    "run",
 	summary: "run the daemon: poll every feed on its schedule, match, deliver, until SIGINT or SIGTERM",
 	flags: func(fs *flag.FlagSet) {
 		fs.DurationVar(&shutdownTimeout, "shutdown-timeout", shutdownTimeout, "how long the poll and the send in flight may take to finish on shutdown")
+		fs.StringVar(&listenAddr, "listen", listenAddr, "serve /metrics, /healthz, /readyz and a status page on this `address` (e.g. 127.0.0.1:9464); off by default")
 	},
 	run: runDaemon,
 }
@@ -51,18 +55,33 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	// that what is in flight finishes instead of failing half-way.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	disp, code := s.dispatcher(work, e)
+	d := &daemon{setup: s, e: e, work: work}
+	reg, m := d.instrument()
+	disp, code := s.dispatcher(work, e, observeDelivery(m))
 	if code != exitOK {
 		return code
 	}
-	d := &daemon{setup: s, e: e, work: work, dispatcher: disp}
+	d.dispatcher = disp
 	d.poller = watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg), watcher.PollerOptions{
 		Backfill: s.cfg.Backfill, HealthNotify: s.cfg.HealthNotify, Logger: s.log,
-		Queued: func(int) { disp.Wake() },
+		Queued: func(int) { disp.Wake() }, Observe: observePoll(m),
 	})
 	if err := d.schedule(s.cfg); err != nil {
 		s.log.Error("cannot schedule the feeds", "error", err)
 		return exitUsage
+	}
+	if listenAddr != "" {
+		srv, err := d.serve(listenAddr, reg)
+		if err != nil {
+			s.log.Error("cannot serve", "error", err)
+			d.stop()
+			return exitFailure
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			srv.Shutdown(sctx)
+		}()
 	}
 
 	var wg sync.WaitGroup

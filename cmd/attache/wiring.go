@@ -80,13 +80,13 @@ func open(ctx context.Context, e *env) (*setup, int) {
 
 // dispatcher sets up delivery to every configured destination, and queues
 // again the alerts a crash left in flight.
-func (s *setup) dispatcher(ctx context.Context, e *env) (*notify.Dispatcher, int) {
+func (s *setup) dispatcher(ctx context.Context, e *env, observe func(string, notify.Counts)) (*notify.Dispatcher, int) {
 	ns, err := notifiers(s.cfg, e.stdout)
 	if err != nil {
 		s.log.Error("cannot set up delivery", "error", err)
 		return nil, exitUsage
 	}
-	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log, BurstLimits: burstLimits(s.cfg)})
+	d, err := notify.NewDispatcher(s.store, ns, notify.Options{Logger: s.log, BurstLimits: burstLimits(s.cfg), Observe: observe})
 	if err != nil {
 		s.log.Error("cannot set up delivery", "error", err)
 		return nil, exitFailure
