@@ -59,6 +59,39 @@ func (s *Store) markSeen(ctx context.Context, feed string, chunk []string, seen 
 	return rows.Err()
 }
 
+// SeenStories returns which of stories some recorded item (of any feed)
+// already tells. A feed that rewrites its GUIDs, or a second feed carrying a
+// story another one had, brings no news: the poller records such items
+// without alerting them.
+func (s *Store) SeenStories(ctx context.Context, stories []string) (map[string]bool, error) {
+	seen := make(map[string]bool)
+	for chunk := range slices.Chunk(stories, keyChunk) {
+		query := `SELECT DISTINCT story FROM items WHERE story IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
+		args := make([]any, len(chunk))
+		for i, st := range chunk {
+			args[i] = st
+		}
+		rows, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, fmt.Errorf("seen stories: %w", err)
+		}
+		for rows.Next() {
+			var st string
+			if err := rows.Scan(&st); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("seen stories: %w", err)
+			}
+			seen[st] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("seen stories: %w", err)
+		}
+	}
+	return seen, nil
+}
+
 // CountItems returns how many items of feed are recorded.
 func (s *Store) CountItems(ctx context.Context, feed string) (int, error) {
 	var n int

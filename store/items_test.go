@@ -167,3 +167,16 @@ func TestCountItems(t *testing.T) {
 func head(ks []string) []string {
 	return ks[:min(len(ks), 5)]
 }
+
+func TestSeenStoriesFindsStoriesOfAnyFeed(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := t.Context()
+	if _, err := s.Record(ctx, RecordBatch{Feed: "a", State: FeedState{Baselined: true}, Now: t0,
+		Items: []attache.Item{{Key: "1", Story: "https://example.org/x", Title: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SeenStories(ctx, []string{"https://example.org/x", "https://example.org/y"})
+	if err != nil || !got["https://example.org/x"] || got["https://example.org/y"] {
+		t.Fatalf("SeenStories = %v, %v", got, err)
+	}
+}

@@ -88,6 +88,12 @@ var migrations = []migration{
 			`ALTER TABLE feeds ADD COLUMN health_alerted INTEGER NOT NULL DEFAULT 0`,
 		},
 	},
+	{
+		name: "find items by story",
+		stmts: []string{
+			`CREATE INDEX items_story ON items (story)`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.

@@ -37,6 +37,13 @@ type Options struct {
 	UserAgent    string
 	// Now is the clock, for Retry-After dates; time.Now when nil.
 	Now func() time.Time
+	// DenyPrivate refuses every connection to an address that is not
+	// public (loopback, private, link-local, the cloud metadata service,
+	// carrier-grade NAT, ...), checked when the connection is made, so
+	// after redirects and whatever DNS answered, and refuses local files.
+	// Proxies from the environment are then not used: through a proxy,
+	// the address finally connected to could not be checked.
+	DenyPrivate bool
 }
 
 func (o Options) withDefaults() Options {
@@ -95,8 +102,13 @@ type Fetcher struct {
 func NewFetcher(opts Options) *Fetcher {
 	opts = opts.withDefaults()
 	dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second}
+	proxy := http.ProxyFromEnvironment
+	if opts.DenyPrivate {
+		dialer.Control = denyPrivateControl
+		proxy = nil
+	}
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
+		Proxy:                 proxy,
 		DialContext:           dialer.DialContext,
 		TLSHandshakeTimeout:   opts.ConnectTimeout,
 		ForceAttemptHTTP2:     true,
@@ -134,6 +146,9 @@ func (f *Fetcher) Fetch(ctx context.Context, source string, cond Conditional) (*
 		return nil, err
 	}
 	if local {
+		if f.opts.DenyPrivate {
+			return nil, refuseLocal(path)
+		}
 		return readFile(ctx, path, f.opts.MaxBody)
 	}
 	shown := redact(source)
@@ -211,6 +226,11 @@ func (f *Fetcher) wrapErr(ctx context.Context, shown string, err error) error {
 	if ue, ok := err.(*url.Error); ok {
 		// It repeats the URL, unredacted: keep only its cause.
 		err = ue.Err
+	}
+	var denied *deniedError
+	if errors.As(err, &denied) {
+		// Not "dial tcp 127.0.0.1:80: refused to connect to 127.0.0.1".
+		return fmt.Errorf("fetch %s: %w", shown, denied)
 	}
 	if errors.Is(err, ErrTooLarge) {
 		return fmt.Errorf("fetch %s: %w", shown, err)

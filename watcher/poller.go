@@ -46,6 +46,7 @@ type State interface {
 	FeedState(ctx context.Context, feed string) (store.FeedState, error)
 	SaveFeedState(ctx context.Context, st store.FeedState) error
 	Unseen(ctx context.Context, feed string, keys []string) ([]string, error)
+	SeenStories(ctx context.Context, stories []string) (map[string]bool, error)
 	Record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error)
 }
 
@@ -112,13 +113,16 @@ func (p *Poller) Reconfigure(f *Fetcher, rs *Ruleset, backfill time.Duration, he
 
 // PollResult is what one poll of one feed did.
 type PollResult struct {
-	Feed   string
-	Class  string // Classify's classes, or "skipped" / "backoff"
-	Items  int    // items in the feed
-	New    int    // items not seen before
-	Queued int    // alerts queued
-	First  bool   // the feed's first poll: a baseline
-	Err    error
+	Feed  string
+	Class string // Classify's classes, or "skipped" / "backoff"
+	Items int    // items in the feed
+	New   int    // items not seen before
+	// Restated counts new items whose story a recorded item already told
+	// (a rewritten GUID, the same link in another feed): not alerted.
+	Restated int
+	Queued   int  // alerts queued
+	First    bool // the feed's first poll: a baseline
+	Err      error
 	// Matches counts, by rule, the new items each rule matched (on a first
 	// poll too, though a baseline alerts none of them).
 	Matches map[string]int

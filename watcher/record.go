@@ -32,6 +32,12 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 		isNew[k] = true
 	}
 
+	told, err := p.toldStories(ctx, items, isNew)
+	if err != nil {
+		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: find known stories: %w", f.Name, err)
+		return out
+	}
+
 	rs := conf.rules
 	var fresh []attache.Item
 	alerts := health
@@ -42,6 +48,12 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 		}
 		isNew[it.Key] = false // a key listed twice is one item
 		fresh = append(fresh, it)
+		if told[it.Story] {
+			// A new key for a story already recorded (a rewritten GUID, or
+			// a story another feed carried): recorded, but no news.
+			out.Restated++
+			continue
+		}
 		matches := rs.Matcher.Match(rules.DocumentOf(it, f.Tags...))
 		if len(matches) == 0 {
 			continue
@@ -80,6 +92,21 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 	}
 	p.notifyQueued(out.Queued)
 	return out
+}
+
+// toldStories returns which stories of the feed's new items some recorded
+// item already tells.
+func (p *Poller) toldStories(ctx context.Context, items []attache.Item, isNew map[string]bool) (map[string]bool, error) {
+	var stories []string
+	for _, it := range items {
+		if isNew[it.Key] {
+			stories = append(stories, it.Story)
+		}
+	}
+	if len(stories) == 0 {
+		return nil, nil
+	}
+	return p.state.SeenStories(ctx, stories)
 }
 
 // inBackfill reports an item a first poll should still alert: published
