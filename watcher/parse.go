@@ -40,6 +40,10 @@ func parseDocument(doc []byte, contentType string) (feed *gofeed.Feed, err error
 		return nil, fmt.Errorf("%w: document ends before its first element (truncated?)", ErrParse)
 	}
 
+	if depth := nestingDepth(doc, maxDepth); depth > maxDepth {
+		return nil, fmt.Errorf("%w: elements nested more than %d deep", ErrParse, maxDepth)
+	}
+
 	// gofeed is outside code reading outside input: a panic in it must
 	// fail this feed, not the daemon.
 	defer func() {
