@@ -72,7 +72,11 @@ func open(ctx context.Context, e *env) (*setup, int) {
 	}
 	st, err := store.Open(ctx, cfg.State)
 	if err != nil {
-		log.Error("cannot open the state database", "path", cfg.State, "error", err)
+		args := []any{"path", cfg.State, "error", err}
+		if hint := stateHint(cfg.State); hint != "" {
+			args = append(args, "hint", hint)
+		}
+		log.Error("cannot open the state database", args...)
 		return nil, exitFailure
 	}
 	return &setup{cfg: cfg, log: log, store: st}, exitOK
@@ -121,7 +125,7 @@ func rulesetOf(cfg *config.Config) *watcher.Ruleset {
 }
 
 func newFetcher(cfg *config.Config) *watcher.Fetcher {
-	return watcher.NewFetcher(watcher.Options{Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody, UserAgent: cfg.HTTP.UserAgent})
+	return watcher.NewFetcher(watcher.Options{Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody, UserAgent: cfg.HTTP.UserAgent, DenyPrivate: cfg.HTTP.DenyPrivate})
 }
 
 // notifiers builds one notifier per configured destination.
