@@ -79,6 +79,10 @@ type HTTP struct {
 	Timeout   time.Duration
 	MaxBody   int64 // bytes, after decompression
 	UserAgent string
+	// DenyPrivate refuses feeds on loopback, private, link-local and
+	// metadata addresses, and local files: for operators who let others
+	// edit the feed list.
+	DenyPrivate bool
 }
 
 // Feed is one configured feed.

@@ -227,6 +227,38 @@ func TestMinimalFileTakesEveryDefault(t *testing.T) {
 	}
 }
 
+func TestDenyPrivateIsOffUnlessSetToTrue(t *testing.T) {
+	tests := []struct {
+		name string
+		http string
+		want bool
+	}{
+		{"left out, it is off", "http: {timeout: 10s}\n", false},
+		{"an empty value leaves it off", "http:\n  deny_private:\n", false},
+		{"true turns it on", "http:\n  deny_private: true\n", true},
+		{"false keeps it off", "http:\n  deny_private: false\n", false},
+		{"YAML's capitalised True is true", "http:\n  deny_private: True\n", true},
+		{"a value from the environment is read as true or false", "http:\n  deny_private: \"${TRUTH}\"\n", true},
+	}
+	env := func(name string) (string, bool) {
+		if name == "TRUTH" {
+			return "true", true
+		}
+		return testEnv(name)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(writeConfig(t, tt.http+withLog), env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.HTTP.DenyPrivate != tt.want {
+				t.Errorf("got DenyPrivate %v, want %v", c.HTTP.DenyPrivate, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadOfAMissingFileIsNotAConfigurationError(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"), testEnv)
 	var errs *Errors

@@ -202,6 +202,32 @@ func (l *loader) str(path string, m map[string]field, key string) (string, *yaml
 	return x.value, f.val, ok
 }
 
+// boolean reads an optional true/false field into *dst, which keeps its
+// default when the key is absent. ${VAR} may give the value.
+func (l *loader) boolean(path string, m map[string]field, key string, dst *bool) {
+	f, ok := m[key]
+	if !ok || isNull(f.val) {
+		return
+	}
+	p := join(path, key)
+	if n := deref(f.val); n == nil || n.Kind != yaml.ScalarNode {
+		l.errorAt(f.val, p, "want true or false, got %s", kindName(f.val))
+		return
+	}
+	x, ok := l.text(p, f.val)
+	if !ok {
+		return
+	}
+	switch strings.ToLower(strings.TrimSpace(x.value)) {
+	case "true":
+		*dst = true
+	case "false":
+		*dst = false
+	default:
+		l.errorAt(f.val, p, "want true or false, got %q", x.value)
+	}
+}
+
 // required reads a string field that must be present, reporting its
 // absence at the mapping node n.
 func (l *loader) required(path string, n *yaml.Node, m map[string]field, key string) (string, *yaml.Node, bool) {

@@ -13,7 +13,7 @@ import (
 // Keys of each mapping, in the order the documentation gives them.
 var (
 	topKeys  = []string{"state", "schedule", "timezone", "backfill", "retention", "stale_after", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
-	httpKeys = []string{"timeout", "max_body", "user_agent"}
+	httpKeys = []string{"timeout", "max_body", "user_agent", "deny_private"}
 	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "tags"}
 	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit"}
 	ruleKeys = []string{"name", "description", "query", "feeds", "severity", "notify"}
@@ -128,6 +128,7 @@ func (l *loader) http(n *yaml.Node) {
 			h.UserAgent = v
 		}
 	}
+	l.boolean("http", m, "deny_private", &h.DenyPrivate)
 }
 
 // lists reads the named term lists. A list that cannot be read still
