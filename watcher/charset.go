@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 // toUTF8 returns the document as UTF-8, with its XML declaration (if any)
@@ -56,10 +57,24 @@ func toUTF8(body []byte, contentType string) []byte {
 	return rewriteDeclaration(decodeWith(enc, body))
 }
 
-// bomEncoding recognises a UTF-8 or UTF-16 byte order mark and returns the
-// encoding and the bytes after the mark.
+// bomEncoding recognises a byte order mark, or the way "<?" or "<" looks
+// in UTF-16 and UTF-32 without one (XML 1.0, appendix F), and returns the
+// encoding and the bytes after any mark. ASCII in UTF-16 is valid UTF-8,
+// NULs and all, so this must come before the UTF-8 check.
 func bomEncoding(b []byte) (encoding.Encoding, []byte) {
 	switch {
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0xFE, 0xFF}):
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), b[4:]
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0x00, 0x00}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), b[4:]
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0x00, '<'}):
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), b
+	case bytes.HasPrefix(b, []byte{'<', 0x00, 0x00, 0x00}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), b
+	case bytes.HasPrefix(b, []byte{0x00, '<', 0x00}):
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), b
+	case bytes.HasPrefix(b, []byte{'<', 0x00}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), b
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
 		return unicode.UTF8, b[3:]
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):

@@ -124,6 +124,7 @@ func firstBytes(b []byte, n int) []byte {
 // it must, unlike gofeed's detection, which gives up after 4 KiB.
 func sniffRoot(b []byte) (docKind, string) {
 	b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+	htmlDoctype := false
 	for {
 		b = bytes.TrimLeft(b, " \t\r\n")
 		switch {
@@ -152,11 +153,17 @@ func sniffRoot(b []byte) (docKind, string) {
 			}
 			if fields := strings.Fields(string(b[len("<!doctype"):end])); len(fields) > 0 &&
 				strings.EqualFold(strings.TrimSuffix(fields[0], ">"), "html") {
-				return kindHTML, "html"
+				htmlDoctype = true
 			}
 			b = b[end:]
 		default:
-			return classifyRoot(elementName(b[1:]))
+			kind, root := classifyRoot(elementName(b[1:]))
+			// An HTML doctype makes a page of anything but a feed's root:
+			// some CMSes put their page's doctype in front of their RSS.
+			if htmlDoctype && kind != kindFeed {
+				return kindHTML, "html"
+			}
+			return kind, root
 		}
 	}
 }
