@@ -2,11 +2,33 @@ package watcher
 
 import (
 	"errors"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
+
+// walkFiles lists the files under root with the given extension; a missing
+// root gives none.
+func walkFiles(tb testing.TB, root, ext string) []string {
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ext) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		tb.Fatal(err)
+	}
+	return out
+}
 
 // FuzzParseFeed feeds arbitrary bytes, with and without an HTTP charset,
 // through the parse and normalise steps: they must never panic, must fail
@@ -22,13 +44,21 @@ func FuzzParseFeed(f *testing.F) {
 		f.Fatal(err)
 	}
 	files = append(files, shared...)
+	// The feedparser corpus and gofeed's own feeds: thousands of well- and
+	// ill-formed documents to start from.
+	files = append(files, walkFiles(f, filepath.Join("..", "testdata", "feedparser"), ".xml")...)
+	if out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/mmcdole/gofeed").Output(); err == nil {
+		files = append(files, walkFiles(f, filepath.Join(strings.TrimSpace(string(out)), "testdata"), ".xml")...)
+	}
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b, "")
-		f.Add(b, "text/xml; charset=windows-1251")
+		if len(files) < 100 || strings.Contains(name, "charset") || strings.Contains(name, "encoding") {
+			f.Add(b, "text/xml; charset=windows-1251")
+		}
 	}
 	for _, s := range []string{
 		"", "<", "<rss", "{}", `{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1"},{"id":"1"}]}`,
