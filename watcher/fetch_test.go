@@ -280,7 +280,9 @@ func TestTimeouts(t *testing.T) {
 			if !strings.Contains(err.Error(), "timed out") {
 				t.Errorf("got message %q, want it to say timed out", err)
 			}
-			if elapsed > timeout+2*time.Second {
+			// Generous: the server never answers, so any bound shows the timeout
+			// works; a busy machine must not fail it.
+			if elapsed > timeout+10*time.Second {
 				t.Errorf("took %s, want about %s", elapsed, timeout)
 			}
 		})

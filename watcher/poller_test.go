@@ -206,7 +206,7 @@ func TestPollerFailingFeedFailsAlone(t *testing.T) {
 	good.set(rss(old(1), feedItem{guid: "n", title: "NATO news", link: "https://example.org/n"}))
 	start := time.Now()
 	res := fx.p.PollAll(ctx, feeds, 3)
-	if time.Since(start) > 5*time.Second {
+	if time.Since(start) > 8*time.Second { // the hanging feed's 2 s timeout, with room for a busy machine
 		t.Fatalf("a hanging feed held the cycle for %v", time.Since(start))
 	}
 	if res[0].Class != ClassHTTPError || res[1].Class != ClassTimeout || res[2].Queued != 1 {
