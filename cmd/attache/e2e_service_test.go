@@ -105,7 +105,7 @@ func TestShutdownDuringAHangingPollIsBoundedAndLosesNothing(t *testing.T) {
 	}
 	p := startDaemon(t, dir, "--shutdown-timeout", "2s")
 	waitFor(t, p.stderr, "attache started")
-	time.Sleep(300 * time.Millisecond) // the first poll is now hanging
+	time.Sleep(300 * time.Millisecond)           // the first poll is now hanging
 	if took := p.stop(t); took > 8*time.Second { // 2 s, with room for a busy machine
 		t.Fatalf("took %v to stop with a 2s shutdown timeout", took)
 	}
