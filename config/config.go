@@ -14,6 +14,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/scrape"
 )
 
 // DefaultUserAgent is the User-Agent sent when http.user_agent is not set.
@@ -98,6 +99,9 @@ type Feed struct {
 	// StaleAfter is the feed's own stale_after, or else the global one.
 	StaleAfter time.Duration
 	Tags       []string
+	// HTML, when set, makes the feed an HTML list page read through these
+	// CSS selectors instead of a feed (the html key).
+	HTML *scrape.Spec
 	// Line is where the feed is defined, for messages about it.
 	Line int
 }

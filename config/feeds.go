@@ -56,6 +56,9 @@ func (l *loader) feeds(n *yaml.Node) {
 				}
 			}
 		}
+		if fl, ok := m["html"]; ok {
+			f.HTML = l.html(join(path, "html"), fl.val)
+		}
 		l.cfg.Feeds = append(l.cfg.Feeds, f)
 	}
 }

@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("schedule: TZ=UTC\ntimezone: Local\nretention: 1d1d\n"))
 	f.Add([]byte("\xef\xbb\xbfrules:\r\n  - {name: r, query: \"(\"}\r\n---\nx: 1\n"))
 	f.Add([]byte("\t\n"))
+	f.Add([]byte(htmlFeed("      item: \"a[title='x@y']\"\n      link: a@href\n      follow: true\n      content: \"div, p@x\"\n      date_format: 02.01\n")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data, "rules.yaml", testEnv)
 		if err == nil {

@@ -1,6 +1,7 @@
 // Package e2e holds the fault-injection suite: it builds the real attache
 // binary and runs it against a local feed server whose feeds change on
-// command and a fake Slack that can answer slowly, refuse, rate-limit, fail,
+// command, a ministry's HTML list and statement pages (pages_test.go), and a
+// fake Slack that can answer slowly, refuse, rate-limit, fail,
 // go away, or accept a message and then drop the connection. Every case
 // asserts the exact set of messages Slack received.
 //

@@ -45,7 +45,8 @@ const (
 // exist before it first happens.
 var pollResults = []string{
 	"ok", "not_modified", "http_error", "timeout", "not_a_feed", "parse_error",
-	"too_large", "network_error", "skipped", "backoff", "state_error", "cancelled",
+	"too_large", "network_error", "selectors_matched_nothing", "skipped", "backoff",
+	"state_error", "cancelled",
 }
 
 // PollResults returns the poll result classes that Init creates at zero for

@@ -21,6 +21,11 @@ var (
 	// ErrParse: the document looks like a feed but cannot be parsed
 	// (truncated or broken XML), or it is empty.
 	ErrParse = errors.New("feed does not parse")
+	// ErrSelectorsMatchedNothing: an HTML list page answered, but its item
+	// selector matched no element that has a title or a link: the site
+	// changed its layout, or answered with another page. It is a failure
+	// of the source, never an empty list.
+	ErrSelectorsMatchedNothing = errors.New("selectors matched nothing")
 	// ErrTooLarge: the body, counted after decompression, exceeds MaxBody.
 	ErrTooLarge = errors.New("body too large")
 	// ErrTooManyRedirects: the server redirected more than MaxRedirects times.
@@ -71,12 +76,17 @@ const (
 	ClassParseError   = "parse_error"
 	ClassTooLarge     = "too_large"
 	ClassNetworkError = "network_error"
+	// ClassSelectorsMatchedNothing is an HTML list page on which the
+	// configured selectors found no item (ErrSelectorsMatchedNothing).
+	ClassSelectorsMatchedNothing = "selectors_matched_nothing"
 )
 
 // Classify names the class of an error returned by this package: one of
 // ok (nil), not_modified, http_error (a non-2xx answer, or too many
-// redirects), timeout, not_a_feed, parse_error, too_large and network_error
-// (everything else: DNS, connection, TLS, a local file that cannot be read).
+// redirects), timeout, not_a_feed, parse_error, too_large,
+// selectors_matched_nothing (an HTML list page whose selectors found no
+// item) and network_error (everything else: DNS, connection, TLS, a local
+// file that cannot be read).
 //
 // A context cancelled by the caller is a network_error; callers shutting down
 // should check their own context before counting the failure.
@@ -92,6 +102,8 @@ func Classify(err error) string {
 		return ClassTooLarge
 	case errors.Is(err, ErrNotAFeed):
 		return ClassNotAFeed
+	case errors.Is(err, ErrSelectorsMatchedNothing):
+		return ClassSelectorsMatchedNothing
 	case errors.Is(err, ErrParse):
 		return ClassParseError
 	case errors.As(err, &httpErr), errors.Is(err, ErrTooManyRedirects):

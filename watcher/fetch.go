@@ -96,6 +96,7 @@ type Response struct {
 type Fetcher struct {
 	opts   Options
 	client *http.Client
+	slots  hostSlots // item pages in flight per host (Follow)
 }
 
 // NewFetcher returns a Fetcher with its own http.Client.
@@ -141,6 +142,18 @@ func NewFetcher(opts Options) *Fetcher {
 // *HTTPError. Files are read whole, with the same size limit and no
 // validators.
 func (f *Fetcher) Fetch(ctx context.Context, source string, cond Conditional) (*Response, error) {
+	return f.fetch(ctx, source, cond, acceptFeed)
+}
+
+// What a fetch asks for: a feed, or a web page (list pages and the pages
+// of their items, which some servers answer differently when a feed is
+// preferred).
+const (
+	acceptFeed = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+	acceptPage = "text/html, application/xhtml+xml;q=0.9, */*;q=0.8"
+)
+
+func (f *Fetcher) fetch(ctx context.Context, source string, cond Conditional, accept string) (*Response, error) {
 	path, local, err := localPath(source)
 	if err != nil {
 		return nil, err
@@ -160,7 +173,7 @@ func (f *Fetcher) Fetch(ctx context.Context, source string, cond Conditional) (*
 		return nil, f.wrapErr(ctx, shown, err)
 	}
 	req.Header.Set("User-Agent", f.opts.UserAgent)
-	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8")
+	req.Header.Set("Accept", accept)
 	if cond.ETag != "" {
 		req.Header.Set("If-None-Match", cond.ETag)
 	}

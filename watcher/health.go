@@ -20,7 +20,8 @@ const DefaultStaleAfter = 24 * time.Hour
 // healthOnFailure updates the feed's failure run and returns the health
 // alert to queue when the feed has just become unhealthy: failing for
 // longer than its stale_after, or answering with something that is not a
-// feed (a bot check, a moved page), which no retry will cure. It is raised
+// feed (a bot check, a moved page) or with a list page whose selectors
+// match nothing (a new layout), which no retry will cure. It is raised
 // once per run of failures, never once per failed poll.
 func healthOnFailure(f Feed, st *store.FeedState, class, msg string, now time.Time, dests []string) []attache.Alert {
 	if st.FailingSince.IsZero() {
@@ -30,7 +31,7 @@ func healthOnFailure(f Feed, st *store.FeedState, class, msg string, now time.Ti
 	if stale <= 0 {
 		stale = DefaultStaleAfter
 	}
-	if st.HealthAlerted || len(dests) == 0 || (class != ClassNotAFeed && now.Sub(st.FailingSince) < stale) {
+	if st.HealthAlerted || len(dests) == 0 || (!immediate(class) && now.Sub(st.FailingSince) < stale) {
 		return nil
 	}
 	st.HealthAlerted = true
@@ -38,6 +39,12 @@ func healthOnFailure(f Feed, st *store.FeedState, class, msg string, now time.Ti
 	summary := fmt.Sprintf("Failing since %s (%d polls in a row). Last error: %s",
 		st.FailingSince.UTC().Format("2006-01-02 15:04 UTC"), st.ConsecutiveErrors, msg)
 	return healthAlerts(f, st.FailingSince, "down", title, summary, attache.SeverityWarning, now, dests)
+}
+
+// immediate reports the failure classes that no retry cures, alerted at
+// their first occurrence rather than after stale_after.
+func immediate(class string) bool {
+	return class == ClassNotAFeed || class == ClassSelectorsMatchedNothing
 }
 
 // healthOnSuccess ends the feed's failure run and returns the recovery

@@ -6,9 +6,10 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/scrape"
 )
 
-// Source is a feed to read.
+// Source is a feed to read, or an HTML list page when HTML is set.
 type Source struct {
 	// Name is the configured feed's name, which every item carries. Empty
 	// for a source that is not a configured feed: its URL is used instead.
@@ -18,6 +19,9 @@ type Source struct {
 	// Lang is the feed's configured language, given to every item. Empty
 	// means the feed's own declared language (its primary tag), if any.
 	Lang string
+	// HTML, when set, makes the source an HTML list page read through
+	// these selectors (ParsePage) instead of a feed.
+	HTML *scrape.Spec
 }
 
 // Result is what one poll of a feed gave.
@@ -36,14 +40,17 @@ type Result struct {
 	FinalURL string
 }
 
-// Items fetches a source and returns its items: fetch, then ParseItems.
-// now is the time the poll started; undated items take it.
+// Items fetches a source and returns its items: fetch, then ParseItems
+// for a feed or ParsePage for an HTML list page (a source with HTML
+// selectors), with the same client, limits and conditional GET. now is the
+// time the poll started; undated items take it.
 func (f *Fetcher) Items(ctx context.Context, src Source, cond Conditional, now time.Time) (Result, error) {
-	name := src.Name
-	if name == "" {
-		name = src.URL
+	name := src.name()
+	accept, parse := acceptFeed, ParseItems
+	if src.HTML != nil {
+		accept, parse = acceptPage, ParsePage
 	}
-	resp, err := f.Fetch(ctx, src.URL, cond)
+	resp, err := f.fetch(ctx, src.URL, cond, accept)
 	if err != nil {
 		return Result{}, fmt.Errorf("feed %q: %w", name, err)
 	}
@@ -52,13 +59,22 @@ func (f *Fetcher) Items(ctx context.Context, src Source, cond Conditional, now t
 		res.ETag, res.LastModified = resp.ETag, resp.LastModified
 		return res, nil
 	}
-	items, err := ParseItems(resp, src, now)
+	items, err := parse(resp, src, now)
 	if err != nil {
 		return res, fmt.Errorf("feed %q: %s: %w", name, resp.URL, err)
 	}
 	res.Items = items
 	res.ETag, res.LastModified = resp.ETag, resp.LastModified
 	return res, nil
+}
+
+// name is how messages and items name the source: its configured name, or
+// else its URL.
+func (src Source) name() string {
+	if src.Name == "" {
+		return src.URL
+	}
+	return src.Name
 }
 
 // ParseItems parses a fetched document and normalises its entries into

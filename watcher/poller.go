@@ -13,6 +13,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/scrape"
 	"github.com/attache-dev/attache/store"
 )
 
@@ -26,6 +27,9 @@ type Feed struct {
 	// StaleAfter is how long the feed may fail before a health alert;
 	// DefaultStaleAfter when zero.
 	StaleAfter time.Duration
+	// HTML, when set, makes the feed an HTML list page read through these
+	// selectors; with Follow, the pages of its new items are read too.
+	HTML *scrape.Spec
 }
 
 // RuleInfo is what alerts need of a rule besides its query.
@@ -181,7 +185,7 @@ func (p *Poller) poll(ctx context.Context, f Feed, conf *pollConfig) PollResult 
 		p.log.Debug("feed in backoff", keyFeed, f.Name, "until", st.LastPoll.Add(wait))
 		return PollResult{Feed: f.Name, Class: ClassBackoff}
 	}
-	res, err := conf.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang},
+	res, err := conf.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML},
 		Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
 	if err != nil {
 		return p.failed(ctx, f, st, now, err, conf)

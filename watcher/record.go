@@ -38,10 +38,8 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 		return out
 	}
 
-	rs := conf.rules
 	var fresh []attache.Item
-	alerts := health
-	var wouldMatch []string
+	var news []int // indexes into fresh of the items that rules will see
 	for _, it := range items {
 		if !isNew[it.Key] {
 			continue
@@ -54,6 +52,22 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 			out.Restated++
 			continue
 		}
+		news = append(news, len(fresh)-1)
+	}
+	if f.HTML != nil && f.HTML.Follow {
+		p.follow(ctx, f, conf, fresh, news, out.First, now)
+		if ctx.Err() != nil {
+			// Shutting down while item pages were read: nothing is
+			// recorded, and the next poll finds the same items new.
+			return PollResult{Feed: f.Name, Class: ClassCancelled, Err: ctx.Err()}
+		}
+	}
+
+	rs := conf.rules
+	alerts := health
+	var wouldMatch []string
+	for _, i := range news {
+		it := fresh[i]
 		matches := rs.Matcher.Match(rules.DocumentOf(it, f.Tags...))
 		if len(matches) == 0 {
 			continue
@@ -92,6 +106,52 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 	}
 	p.notifyQueued(out.Queued)
 	return out
+}
+
+// MaxFollowPerPoll bounds the item pages one poll of a list page reads;
+// new items beyond it are matched on their list-page text.
+const MaxFollowPerPoll = 40
+
+// follow reads the pages of the new items that rules will see, after the
+// store said which items are new and before the transaction that records
+// them, so that an item's page is fetched once, ever: a recorded item is
+// never new again. An item whose page fails is matched on its list-page
+// text. On a feed's first poll only the items that backfill lets through
+// are followed: the others are recorded without alerts, and reading every
+// page of a new source would cost its server a burst for nothing.
+func (p *Poller) follow(ctx context.Context, f Feed, conf *pollConfig, fresh []attache.Item, news []int, first bool, now time.Time) {
+	var pick []int
+	for _, i := range news {
+		if !first || inBackfill(fresh[i], now, conf.backfill) {
+			pick = append(pick, i)
+		}
+	}
+	if len(pick) > MaxFollowPerPoll {
+		p.log.Info("more new items than item pages read per poll: the rest are matched on their list-page text",
+			keyFeed, f.Name, keyNew, len(pick), "pages", MaxFollowPerPoll)
+		pick = pick[:MaxFollowPerPoll]
+	}
+	if len(pick) == 0 {
+		return
+	}
+	batch := make([]attache.Item, len(pick))
+	for k, i := range pick {
+		batch[k] = fresh[i]
+	}
+	errs := conf.fetcher.Follow(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML}, batch)
+	failed := 0
+	for k, i := range pick {
+		if errs[k] != nil {
+			failed++
+			if ctx.Err() == nil {
+				p.log.Info("item page not read: the item is matched on its list-page text",
+					keyFeed, f.Name, "link", batch[k].Link, keyErr, errs[k])
+			}
+			continue
+		}
+		fresh[i].Content = batch[k].Content
+	}
+	p.log.Debug("item pages read", keyFeed, f.Name, "pages", len(pick), "failed", failed)
 }
 
 // toldStories returns which stories of the feed's new items some recorded

@@ -23,6 +23,7 @@ type testFlags struct {
 	json  bool
 	rules stringList
 	since time.Duration
+	html  htmlFlags
 }
 
 type stringList []string
@@ -35,7 +36,7 @@ var testOpts testFlags
 var testCommand = &command{
 	name:    "test",
 	args:    "[SOURCE...]",
-	summary: "dry run: read each SOURCE (URL, file or feed name; none = every configured feed), print what would be alerted and why; writes nothing, sends nothing",
+	summary: "dry run: read each SOURCE (URL, file or feed name; none = every configured feed), print what would be alerted and why; writes nothing, sends nothing; --html-* read a SOURCE as an HTML list page through those selectors",
 	flags: func(fs *flag.FlagSet) {
 		testOpts = testFlags{}
 		fs.BoolVar(&testOpts.json, "json", false, "print one JSON object per (item, rule) match")
@@ -45,6 +46,7 @@ var testCommand = &command{
 			testOpts.since = d
 			return err
 		})
+		testOpts.html.register(fs)
 	},
 	run: runTest,
 }
@@ -75,6 +77,23 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		only[r] = true
 	}
 	out := &testPrinter{w: e.stdout, json: testOpts.json, cfg: cfg, only: only}
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			// The flag package stops at the first SOURCE: a flag after it
+			// would be read as a file name and fail obscurely.
+			fmt.Fprintf(e.stderr, "attache test: %s comes after a SOURCE: put the flags first, as in attache test [flags] SOURCE...\n", a)
+			return exitUsage
+		}
+	}
+	override, err := testOpts.html.spec()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "attache test: %v\n", err)
+		return exitUsage
+	}
+	if override != nil && len(args) == 0 {
+		fmt.Fprintln(e.stderr, "attache test: the --html-* flags need a SOURCE: the URL or file of the list page")
+		return exitUsage
+	}
 	if testOpts.since > 0 {
 		if len(args) > 0 {
 			fmt.Fprintln(e.stderr, "attache test: --since reads the store; give no SOURCE with it")
@@ -92,11 +111,17 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	failed := 0
 	for _, s := range sources {
 		src, tags := sourceOf(cfg, s)
+		if override != nil {
+			src.HTML = override
+		}
 		res, err := fetcher.Items(ctx, src, watcher.Conditional{}, time.Now())
 		if err != nil {
 			fmt.Fprintf(e.stderr, "%s: %s: %v\n", s, watcher.Classify(err), err)
 			failed++
 			continue
+		}
+		if src.HTML != nil {
+			followPage(ctx, e.stderr, fetcher, s, src, res.Items)
 		}
 		for _, it := range res.Items {
 			out.item(it, tags)
@@ -114,7 +139,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 func sourceOf(cfg *config.Config, s string) (watcher.Source, []string) {
 	for _, f := range cfg.Feeds {
 		if f.Name == s || f.URL == s {
-			return watcher.Source{Name: f.Name, URL: f.URL, Lang: f.Lang}, f.Tags
+			return watcher.Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML}, f.Tags
 		}
 	}
 	return watcher.Source{Name: s, URL: s}, nil

@@ -86,7 +86,7 @@ func TestListenServesMetricsHealthAndStatus(t *testing.T) {
 func TestMetricsKnowEveryPollResult(t *testing.T) {
 	for _, class := range []string{watcher.ClassOK, watcher.ClassNotModified, watcher.ClassHTTPError, watcher.ClassTimeout,
 		watcher.ClassNotAFeed, watcher.ClassParseError, watcher.ClassTooLarge, watcher.ClassNetworkError,
-		watcher.ClassSkipped, watcher.ClassBackoff, watcher.ClassStateError, watcher.ClassCancelled} {
+		watcher.ClassSelectorsMatchedNothing, watcher.ClassSkipped, watcher.ClassBackoff, watcher.ClassStateError, watcher.ClassCancelled} {
 		if !slices.Contains(metrics.PollResults(), class) {
 			t.Errorf("metrics does not pre-create poll result %q", class)
 		}

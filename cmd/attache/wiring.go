@@ -110,7 +110,8 @@ func (s *setup) dispatcher(ctx context.Context, e *env, observe func(string, not
 func feedsOf(cfg *config.Config) []watcher.Feed {
 	out := make([]watcher.Feed, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
-		out[i] = watcher.Feed{Name: f.Name, URL: f.URL, Lang: f.Lang, Tags: f.Tags, Schedule: f.Schedule}
+		out[i] = watcher.Feed{Name: f.Name, URL: f.URL, Lang: f.Lang, Tags: f.Tags, Schedule: f.Schedule,
+			StaleAfter: f.StaleAfter, HTML: f.HTML}
 	}
 	return out
 }
