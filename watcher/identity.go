@@ -158,8 +158,35 @@ func uniqueKeys(keys []string) []string {
 // storyOf identifies an item across feeds: its normalised link, or failing
 // that its feed and key.
 func storyOf(feed, key, normLink string) string {
+	// (normLink is "" when the link tells no story of its own: see
+	// storyLinks.)
 	if normLink != "" {
 		return normLink
 	}
 	return "feed:" + feed + ":" + key
+}
+
+// storyLinks returns the normalised links that may stand for a story: a link
+// that several entries of one document share (a feed that points every
+// entry at its home page), or one that is only a site's root, identifies no
+// single story, and using it would make every later entry look like an
+// earlier one. Those become "", and their entries are stories of their own.
+func storyLinks(norms []string) []string {
+	count := make(map[string]int, len(norms))
+	for _, n := range norms {
+		count[n]++
+	}
+	out := make([]string, len(norms))
+	for i, n := range norms {
+		if n != "" && count[n] == 1 && !isSiteRoot(n) {
+			out[i] = n
+		}
+	}
+	return out
+}
+
+// isSiteRoot reports a link to a site's front page.
+func isSiteRoot(link string) bool {
+	u, err := url.Parse(link)
+	return err == nil && (u.Path == "" || u.Path == "/") && u.RawQuery == ""
 }

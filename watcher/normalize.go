@@ -82,9 +82,10 @@ func normalizeFeed(feed *gofeed.Feed, src Source, finalURL string, now time.Time
 		keys = append(keys, key)
 		norms = append(norms, norm)
 	}
+	stories := storyLinks(norms)
 	for i, key := range uniqueKeys(keys) {
 		items[i].Key = key
-		items[i].Story = storyOf(name, key, norms[i])
+		items[i].Story = storyOf(name, key, stories[i])
 	}
 	return items
 }

@@ -90,9 +90,10 @@ func normalizePage(entries []scrape.Entry, root *html.Node, src Source, finalURL
 		keys = append(keys, key)
 		norms = append(norms, norm)
 	}
+	stories := storyLinks(norms)
 	for i, key := range uniqueKeys(keys) {
 		items[i].Key = key
-		items[i].Story = storyOf(name, key, norms[i])
+		items[i].Story = storyOf(name, key, stories[i])
 	}
 	return items
 }
