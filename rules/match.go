@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,7 +34,7 @@ func (m *Matcher) MatchAnalyzed(a *Analyzed) []attache.Match {
 	for _, r := range m.always {
 		s.candidate(r)
 	}
-	sort.Slice(s.cands, func(i, j int) bool { return s.cands[i] < s.cands[j] })
+	slices.Sort(s.cands)
 
 	var out []attache.Match
 	for _, r := range s.cands {
