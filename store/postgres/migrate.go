@@ -1,0 +1,188 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/attache-dev/attache/store"
+)
+
+// migration is one step of the schema's history. Steps are applied in
+// order, each in its own transaction together with the row that records it
+// (PostgreSQL's DDL is transactional), so a failed step leaves the schema at
+// the previous version. Never edit a step that has shipped: append one.
+type migration struct {
+	name  string
+	stmts []string
+}
+
+// migrations is the schema, version by version: version n is the state after
+// migrations[n-1].
+//
+// Names and keys are COLLATE "C": byte order, as in SQLite, so that lists
+// sort the same on both backends whatever the database's locale, and
+// comparisons skip the locale's rules. NULLs sort first in SQLite and last
+// in PostgreSQL; the queries that order by a nullable column say which.
+var migrations = []migration{
+	{
+		name: "feeds, items, alerted, alerts",
+		stmts: []string{
+			`CREATE TABLE feeds (
+				name               text COLLATE "C" PRIMARY KEY CHECK (name <> ''),
+				etag               text        NOT NULL DEFAULT '',
+				last_modified      text        NOT NULL DEFAULT '',
+				last_poll          timestamptz,
+				last_success       timestamptz,
+				consecutive_errors integer     NOT NULL DEFAULT 0,
+				last_error         text        NOT NULL DEFAULT '',
+				baselined          boolean     NOT NULL DEFAULT false,
+				failing_since      timestamptz,
+				health_alerted     boolean     NOT NULL DEFAULT false
+			)`,
+			`CREATE TABLE items (
+				feed         text COLLATE "C" NOT NULL REFERENCES feeds (name) ON DELETE CASCADE,
+				item_key     text COLLATE "C" NOT NULL CHECK (item_key <> ''),
+				story        text COLLATE "C" NOT NULL CHECK (story <> ''),
+				title        text        NOT NULL DEFAULT '',
+				link         text        NOT NULL DEFAULT '',
+				summary      text        NOT NULL DEFAULT '',
+				content      text        NOT NULL DEFAULT '',
+				author       text        NOT NULL DEFAULT '',
+				categories   text[]      NOT NULL DEFAULT '{}',
+				lang         text        NOT NULL DEFAULT '',
+				published    timestamptz,
+				date_missing boolean     NOT NULL DEFAULT false,
+				first_seen   timestamptz NOT NULL,
+				PRIMARY KEY (feed, item_key)
+			)`,
+			`CREATE INDEX items_first_seen ON items (first_seen)`,
+			`CREATE INDEX items_story ON items (story)`,
+			`CREATE TABLE alerted (
+				rule        text COLLATE "C" NOT NULL CHECK (rule <> ''),
+				destination text COLLATE "C" NOT NULL CHECK (destination <> ''),
+				story       text COLLATE "C" NOT NULL CHECK (story <> ''),
+				alert_id    text        NOT NULL,
+				created     timestamptz NOT NULL,
+				PRIMARY KEY (rule, destination, story)
+			)`,
+			`CREATE INDEX alerted_created ON alerted (created)`,
+			`CREATE TABLE alerts (
+				id           text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+				destination  text COLLATE "C" NOT NULL CHECK (destination <> ''),
+				feed         text COLLATE "C" NOT NULL,
+				item_key     text COLLATE "C" NOT NULL,
+				published    timestamptz,
+				item         json        NOT NULL,
+				matches      json        NOT NULL,
+				queued       timestamptz NOT NULL,
+				status       text        NOT NULL
+					CHECK (status IN ('queued', 'in_flight', 'delivered', 'dead')),
+				attempts     integer     NOT NULL DEFAULT 0,
+				next_attempt timestamptz NOT NULL,
+				last_attempt timestamptz,
+				last_error   text        NOT NULL DEFAULT '',
+				delivered    timestamptz
+			)`,
+			// Due and Destinations read only queued alerts, in this order; a
+			// partial index keeps delivered history out of their way.
+			`CREATE INDEX alerts_queued_order ON alerts
+				(destination, queued, published NULLS FIRST, id) WHERE status = 'queued'`,
+			`CREATE INDEX alerts_queued ON alerts (queued)`,
+		},
+	},
+}
+
+// migrateLock is the first key of the advisory lock that serialises
+// migrations; the second is a hash of the schema's name, so that
+// deployments in different schemas of one database do not wait for each
+// other. ("atta" in ASCII.)
+const migrateLock = 0x61747461
+
+// migrate brings the schema up to the last version this binary knows.
+func migrate(ctx context.Context, pool *pgxpool.Pool, now time.Time) error {
+	var schema *string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if schema == nil {
+		var path string
+		if err := pool.QueryRow(ctx, `SHOW search_path`).Scan(&path); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		return fmt.Errorf("migrate: no schema of search_path %q exists: create it first", path)
+	}
+	for {
+		done, err := migrateOne(ctx, pool, *schema, now)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// migrateOne applies the next step, if any, in a transaction that first
+// takes the migration lock: a second process opening the schema at the same
+// moment waits at the lock, then finds the step applied. The lock goes with
+// the transaction, so a process that dies holding it releases it.
+func migrateOne(ctx context.Context, pool *pgxpool.Pool, schema string, now time.Time) (done bool, err error) {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, migrateLock, schema); err != nil {
+		return false, fmt.Errorf("migrate: take the migration lock: %w", err)
+	}
+	_, err = tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version integer     PRIMARY KEY,
+		name    text        NOT NULL,
+		applied timestamptz NOT NULL
+	)`)
+	if err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	version, err := schemaVersion(ctx, tx)
+	if err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	if version > len(migrations) {
+		return false, fmt.Errorf("migrate: schema %q is at version %d, this binary knows up to %d: %w",
+			schema, version, len(migrations), store.ErrSchemaTooNew)
+	}
+	if version == len(migrations) {
+		return true, tx.Commit(ctx)
+	}
+	m := migrations[version]
+	for _, stmt := range m.stmts {
+		if _, err := tx.Exec(ctx, stmt); err != nil {
+			return false, fmt.Errorf("migrate to version %d (%s): %w", version+1, m.name, err)
+		}
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)`,
+		version+1, m.name, now)
+	if err != nil {
+		return false, fmt.Errorf("migrate to version %d (%s): %w", version+1, m.name, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, fmt.Errorf("migrate to version %d (%s): %w", version+1, m.name, err)
+	}
+	return false, nil
+}
+
+// schemaVersion is the highest version recorded, 0 for a new schema.
+func schemaVersion(ctx context.Context, q querier) (int, error) {
+	var v int
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return v, err
+}
