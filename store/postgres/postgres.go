@@ -34,10 +34,8 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -123,15 +121,4 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 		return err
 	}
 	return tx.Commit(ctx)
-}
-
-// isUniqueViolation reports a unique or primary-key conflict.
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505"
-}
-
-// quoteList is for messages: the names joined with " or ".
-func quoteList(names []string) string {
-	return strings.Join(names, " or ")
 }
