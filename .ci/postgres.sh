@@ -93,15 +93,20 @@ trap 'exit 143' TERM
 	exit 1
 }
 
+# fsync off: the server is thrown away after the run, and durability is not what the tests test.
+# ATTACHE_PG_DURABLE=1 keeps PostgreSQL's defaults, for benchmarks against SQLite's synchronous=FULL.
+durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ -n "${ATTACHE_PG_DURABLE:-}" ]; then
+	durability=
+fi
+
 # A random port can be taken between the choice and the bind; a few tries make that harmless.
 port=
 for _ in 1 2 3 4 5 6 7 8; do
 	try=$((20000 + RANDOM % 40000))
-	# fsync off: the server is thrown away after the run, and durability is not what is tested.
 	if "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$logs/server.log" -w -t 60 start \
 		-o "-c listen_addresses=127.0.0.1 -c port=$try -c unix_socket_directories=$sock \
-			-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-			-c max_connections=300 -c shared_buffers=64MB" >/dev/null 2>&1; then
+			$durability -c max_connections=300 -c shared_buffers=64MB" >/dev/null 2>&1; then
 		port=$try
 		break
 	fi

@@ -129,11 +129,9 @@ const insertItemsSQL = `INSERT INTO items
 		AS u (key, story, title, link, summary, content, author, categories, lang, published, date_missing)
 	ON CONFLICT (feed, item_key) DO NOTHING`
 
-// insertItems records items, already cleaned and of one feed, as seen at now.
-func insertItems(ctx context.Context, tx pgx.Tx, feed string, items []attache.Item, now time.Time) error {
-	if len(items) == 0 {
-		return nil
-	}
+// insertItemsArgs gives the arguments of insertItemsSQL for items, already
+// cleaned and of one feed, seen at now.
+func insertItemsArgs(feed string, items []attache.Item, now time.Time) ([]any, error) {
 	n := len(items)
 	var (
 		keys, stories, titles, links = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -151,7 +149,7 @@ func insertItems(ctx context.Context, tx pgx.Tx, feed string, items []attache.It
 		}
 		b, err := json.Marshal(cs)
 		if err != nil {
-			return fmt.Errorf("item %q: categories: %w", it.Key, err)
+			return nil, fmt.Errorf("item %q: categories: %w", it.Key, err)
 		}
 		categories[i] = string(b)
 		if !it.Published.IsZero() {
@@ -159,10 +157,6 @@ func insertItems(ctx context.Context, tx pgx.Tx, feed string, items []attache.It
 		}
 		dateMissing[i] = it.DateMissing
 	}
-	_, err := tx.Exec(ctx, insertItemsSQL, feed, truncMS(now), keys, stories, titles, links,
-		summaries, contents, authors, categories, langs, published, dateMissing)
-	if err != nil {
-		return fmt.Errorf("insert %d items: %w", n, err)
-	}
-	return nil
+	return []any{feed, truncMS(now), keys, stories, titles, links,
+		summaries, contents, authors, categories, langs, published, dateMissing}, nil
 }

@@ -47,29 +47,61 @@ func (s *Store) Record(ctx context.Context, b store.RecordBatch) ([]attache.Aler
 	return queued, nil
 }
 
+// record sends the whole batch in one round trip: a pgx batch runs as one
+// implicit transaction, so the first statement that fails undoes the others.
+// This matters more than any statement's cost: on a busy machine each round
+// trip waits for both processes to be scheduled.
 func (s *Store) record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error) {
+	var pb pgx.Batch
+	// The state first: items refer to their feed's row.
+	pb.Queue(saveFeedStateSQL, feedStateArgs(b.State)...)
+	if len(b.Items) > 0 {
+		args, err := insertItemsArgs(b.Feed, b.Items, b.Now)
+		if err != nil {
+			return nil, err
+		}
+		pb.Queue(insertItemsSQL, args...)
+	}
+	alerts := make([]attache.Alert, len(b.Alerts))
+	for i, a := range b.Alerts {
+		a, args, err := queueAlertArgs(a, b.Now)
+		if err != nil {
+			return nil, fmt.Errorf("alert %q: %w", a.ID, err)
+		}
+		alerts[i] = a
+		pb.Queue(queueAlertSQL, args...)
+	}
+
+	br := s.pool.SendBatch(ctx, &pb)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, fmt.Errorf("save state: %w", err)
+	}
+	if len(b.Items) > 0 {
+		if _, err := br.Exec(); err != nil {
+			return nil, fmt.Errorf("insert %d items: %w", len(b.Items), err)
+		}
+	}
 	var queued []attache.Alert
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		queued = nil
-		// The state first: items refer to their feed's row.
-		if err := saveFeedState(ctx, tx, b.State); err != nil {
-			return fmt.Errorf("save state: %w", err)
+	for _, a := range alerts {
+		var matches string
+		err := br.QueryRow().Scan(&matches)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue // nothing left to say, or the id is queued already
 		}
-		if err := insertItems(ctx, tx, b.Feed, b.Items, b.Now); err != nil {
-			return err
+		if err != nil {
+			return nil, fmt.Errorf("alert %q: %w", a.ID, err)
 		}
-		for _, a := range b.Alerts {
-			a, ok, err := queueAlert(ctx, tx, a, b.Now)
-			if err != nil {
-				return fmt.Errorf("alert %q: %w", a.ID, err)
-			}
-			if ok {
-				queued = append(queued, a)
-			}
+		if a.Matches, err = decodeMatches(matches); err != nil {
+			return nil, fmt.Errorf("alert %q: matches: %w", a.ID, err)
 		}
-		return nil
-	})
-	return queued, err
+		queued = append(queued, a)
+	}
+	// Close reports an error of the implicit commit.
+	if err := br.Close(); err != nil {
+		return nil, err
+	}
+	return queued, nil
 }
 
 // normalise fills in the feed names left empty, rejects a batch that mixes
@@ -122,54 +154,50 @@ func sameFeed(name *string, feed, what string) error {
 	return nil
 }
 
-// claimSQL claims an alert's rules for its story and destination in
-// alerted, unless the alert's id is already queued, and returns the rules
-// it claimed. An id already queued means this very message exists; it is
-// checked first, so that a repeat cannot claim rules for a message that will
-// never name them. A rule named twice is claimed once.
-const claimSQL = `INSERT INTO alerted (rule, destination, story, alert_id, created)
-	SELECT m.rule, $2, $3, $1, $4 FROM unnest($5::text[]) AS m (rule)
-	WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE id = $1)
-	ON CONFLICT (rule, destination, story) DO NOTHING
-	RETURNING rule`
+// queueAlertSQL queues one alert in one statement. It claims the alert's
+// rules for its story and destination in alerted, unless its id is already
+// queued (an id already queued means this very message exists; checking it
+// first keeps a repeat from claiming rules for a message that will never
+// name them); keeps, of the alert's matches, those whose rule it claimed;
+// and queues the alert if any is left. It returns the kept matches, or no
+// row. The statements of one Record run in order, so an alert sees the
+// claims and the ids of those before it in the batch.
+const queueAlertSQL = `WITH claimed AS (
+		INSERT INTO alerted (rule, destination, story, alert_id, created)
+		SELECT m.rule, $2, $3, $1, $4 FROM unnest($5::text[]) AS m (rule)
+		WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE id = $1)
+		ON CONFLICT (rule, destination, story) DO NOTHING
+		RETURNING rule
+	), kept AS (
+		SELECT json_agg(m.value ORDER BY m.n) AS matches
+		FROM json_array_elements($6::json) WITH ORDINALITY AS m (value, n)
+		WHERE m.value->>'rule' IN (SELECT rule FROM claimed)
+	)
+	INSERT INTO alerts (id, destination, feed, item_key, published, item, matches,
+		queued, status, attempts, next_attempt, last_error)
+	SELECT $1, $2, $7, $8, $9, $10, kept.matches, $11, 'queued', 0, $12, ''
+	FROM kept WHERE kept.matches IS NOT NULL
+	ON CONFLICT (id) DO NOTHING
+	RETURNING matches`
 
-const insertAlertSQL = `INSERT INTO alerts
-	(id, destination, feed, item_key, published, item, matches,
-	 queued, status, attempts, next_attempt, last_error)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, '')
-	ON CONFLICT (id) DO NOTHING`
-
-// queueAlert claims a's matches and queues what is left of it. It reports
-// false when nothing was queued.
-func queueAlert(ctx context.Context, tx pgx.Tx, a attache.Alert, now time.Time) (attache.Alert, bool, error) {
-	rules := make([]string, len(a.Matches))
-	for i, m := range a.Matches {
-		rules[i] = m.Rule
-	}
-	rows, err := tx.Query(ctx, claimSQL, a.ID, a.Destination, a.Item.Story, truncMS(now), rules)
-	if err != nil {
-		return a, false, err
-	}
-	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return a, false, err
-	}
-	if len(claimed) == 0 {
-		return a, false, nil
-	}
-	fresh := make(map[string]bool, len(claimed))
-	for _, r := range claimed {
-		fresh[r] = true
-	}
-	var kept []attache.Match
+// queueAlertArgs prepares a, already cleaned, for queueAlertSQL: a rule
+// named twice is named once, and the alert is given the queue's fields as
+// Due will return them. Its Matches are all candidates; the statement's
+// answer says which are kept.
+func queueAlertArgs(a attache.Alert, now time.Time) (attache.Alert, []any, error) {
+	var (
+		matches []attache.Match
+		rules   []string
+		named   = make(map[string]bool, len(a.Matches))
+	)
 	for _, m := range a.Matches {
-		if fresh[m.Rule] {
-			kept = append(kept, m)
-			delete(fresh, m.Rule) // a rule named twice is named once
+		if !named[m.Rule] {
+			named[m.Rule] = true
+			matches = append(matches, m)
+			rules = append(rules, m.Rule)
 		}
 	}
-
-	a.Matches = kept
+	a.Matches = matches
 	a.Status = attache.AlertQueued
 	a.Attempts = 0
 	a.LastError = ""
@@ -184,18 +212,17 @@ func queueAlert(ctx context.Context, tx pgx.Tx, a attache.Alert, now time.Time) 
 
 	item, err := encodeItem(a.Item)
 	if err != nil {
-		return a, false, err
+		return a, nil, err
 	}
-	matches, err := encodeMatches(a.Matches)
+	encoded, err := encodeMatches(matches)
 	if err != nil {
-		return a, false, err
+		return a, nil, err
 	}
-	tag, err := tx.Exec(ctx, insertAlertSQL, a.ID, a.Destination, a.Item.Feed, a.Item.Key,
-		ts(a.Item.Published), item, matches, a.Queued, a.NextAttempt)
-	if err != nil {
-		return a, false, err
+	if rules == nil {
+		rules = []string{}
 	}
-	return a, tag.RowsAffected() == 1, nil
+	return a, []any{a.ID, a.Destination, a.Item.Story, truncMS(now), rules, encoded,
+		a.Item.Feed, a.Item.Key, ts(a.Item.Published), item, a.Queued, a.NextAttempt}, nil
 }
 
 // isDeadlock reports an error PostgreSQL raised to break a deadlock; the
