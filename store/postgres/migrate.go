@@ -95,6 +95,60 @@ var migrations = []migration{
 			`CREATE INDEX alerts_queued ON alerts (queued)`,
 		},
 	},
+	{
+		name: "replicas, feed leases, destination leases",
+		stmts: []string{
+			`CREATE TABLE replicas (
+				id          text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+				started     timestamptz NOT NULL,
+				heartbeat   timestamptz NOT NULL,
+				expires     timestamptz NOT NULL,
+				config_hash text        NOT NULL DEFAULT '',
+				version     text        NOT NULL DEFAULT ''
+			)`,
+			// A feed's lease row outlives each lease: next_due says when the
+			// feed is next to be polled, by whichever replica, and epoch
+			// counts the claims, so that a write made under an old claim is
+			// told from one made under the current one.
+			`CREATE TABLE feed_leases (
+				feed     text COLLATE "C" PRIMARY KEY CHECK (feed <> ''),
+				next_due timestamptz NOT NULL,
+				owner    text COLLATE "C",
+				expires  timestamptz,
+				epoch    bigint      NOT NULL DEFAULT 0,
+				CHECK ((owner IS NULL) = (expires IS NULL))
+			)`,
+			`CREATE INDEX feed_leases_due ON feed_leases (next_due)`,
+			// One replica at a time sends to a destination: it keeps the
+			// order of the queue and paces the channel alone. last_send
+			// carries the pacing over to the next owner.
+			`CREATE TABLE destination_leases (
+				destination text COLLATE "C" PRIMARY KEY CHECK (destination <> ''),
+				owner       text COLLATE "C",
+				expires     timestamptz,
+				epoch       bigint      NOT NULL DEFAULT 0,
+				last_send   timestamptz,
+				CHECK ((owner IS NULL) = (expires IS NULL))
+			)`,
+			// The destination epoch under which an alert went in flight.
+			`ALTER TABLE alerts ADD COLUMN claim_epoch bigint`,
+			`CREATE INDEX alerts_in_flight ON alerts (destination) WHERE status = 'in_flight'`,
+			// The fence of a write made under a feed lease, as one statement
+			// that fails (SQLSTATE AT409) when the lease has moved on, so that
+			// it can stand first in a pipelined batch and undo the rest. On
+			// success it frees the feed and sets when it is next due.
+			`CREATE FUNCTION attache_fence_feed(p_feed text, p_owner text, p_epoch bigint, p_next timestamptz)
+				RETURNS void LANGUAGE plpgsql AS $$
+			BEGIN
+				UPDATE feed_leases SET owner = NULL, expires = NULL, next_due = COALESCE(p_next, next_due)
+				WHERE feed = p_feed AND owner = p_owner AND epoch = p_epoch;
+				IF NOT FOUND THEN
+					RAISE EXCEPTION 'lease on feed % (epoch %) is no longer held by %', p_feed, p_epoch, p_owner
+						USING ERRCODE = 'AT409';
+				END IF;
+			END $$`,
+		},
+	},
 }
 
 // migrateLock is the first key of the advisory lock that serialises

@@ -36,7 +36,7 @@ func (s *Store) Record(ctx context.Context, b store.RecordBatch) ([]attache.Aler
 		err    error
 	)
 	for try := 1; ; try++ {
-		queued, err = s.record(ctx, b)
+		queued, err = s.record(ctx, b, nil)
 		if err == nil || try == recordTries || !isDeadlock(err) {
 			break
 		}
@@ -51,8 +51,14 @@ func (s *Store) Record(ctx context.Context, b store.RecordBatch) ([]attache.Aler
 // implicit transaction, so the first statement that fails undoes the others.
 // This matters more than any statement's cost: on a busy machine each round
 // trip waits for both processes to be scheduled.
-func (s *Store) record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error) {
+//
+// Under a lease (fence not nil), the fence stands first: if the lease has
+// moved on, it fails and the batch with it.
+func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArgs) ([]attache.Alert, error) {
 	var pb pgx.Batch
+	if fence != nil {
+		pb.Queue(`SELECT attache_fence_feed($1, $2, $3, $4)`, fence.feed, fence.owner, fence.epoch, fence.next)
+	}
 	// The state first: items refer to their feed's row.
 	pb.Queue(saveFeedStateSQL, feedStateArgs(b.State)...)
 	if len(b.Items) > 0 {
@@ -74,6 +80,11 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch) ([]attache.Aler
 
 	br := s.pool.SendBatch(ctx, &pb)
 	defer br.Close()
+	if fence != nil {
+		if _, err := br.Exec(); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := br.Exec(); err != nil {
 		return nil, fmt.Errorf("save state: %w", err)
 	}
