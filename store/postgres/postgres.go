@@ -1,35 +1,3 @@
-// Package postgres is attaché's state on a PostgreSQL server, for several
-// processes sharing one state: the same memory as the SQLite store (feed
-// state, items seen, the alerted records and the alert queue), with the same
-// methods and the same meaning, on jackc/pgx/v5 and its connection pool.
-//
-// # Where the tables live
-//
-// The store creates its tables in the connection's current schema: the
-// first schema of search_path that exists, "public" by default. Give
-// search_path in the connection string (postgres://…?search_path=attache)
-// to keep several deployments, or tests, apart on one database. The schema
-// must exist; the role needs CREATE on it for the first start and for every
-// upgrade that adds a migration.
-//
-// # Times
-//
-// Times are timestamptz, not integer milliseconds as in SQLite: an operator
-// reads them in psql as dates, compares them with now() and intervals, and
-// the leases of several replicas are judged by the server's one clock rather
-// than by each replica's. They are written truncated to the millisecond and
-// come back in UTC, so a value reads back exactly as from the SQLite store; a
-// zero time is NULL and comes back zero.
-//
-// # Text
-//
-// PostgreSQL's text refuses the NUL character and bytes that are not UTF-8,
-// both of which a broken feed can deliver. Every string the store writes
-// goes through one function, cleanText, that replaces each NUL and each
-// invalid byte with U+FFFD, as an HTML parser does; look-ups (keys, stories,
-// ids) go through it too, so an item with a NUL in its key is found again.
-// Values read back are the cleaned ones, and Record returns its alerts
-// cleaned, as Due returns them.
 package postgres
 
 import (
