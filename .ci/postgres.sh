@@ -45,7 +45,16 @@ if [ -z "$bindir" ]; then
 	echo "postgres.sh: installing PostgreSQL from the distribution's packages" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >&2
-	apt-get install -y -qq postgresql >&2
+	apt-get install -y -qq --no-install-recommends postgresql >&2
+	# The package creates and may start a system cluster; this script installed it a moment ago
+	# and never uses it, so stop it rather than leave a server running.
+	if command -v pg_lsclusters >/dev/null 2>&1; then
+		pg_lsclusters --no-header 2>/dev/null | while read -r ver name _ status _; do
+			if [ "$status" = online ]; then
+				pg_ctlcluster "$ver" "$name" stop >&2 || true
+			fi
+		done
+	fi
 	bindir=$(find_bindir)
 	if [ -z "$bindir" ]; then
 		echo "postgres.sh: PostgreSQL installed but no initdb found under /usr/lib/postgresql" >&2
