@@ -32,20 +32,23 @@ func benchStores(b *testing.B) (sqlite, pg storeAPI) {
 
 // compare runs op b.N times on each store and reports the time per unit
 // (perOp units in one op) of each, and the ratio of PostgreSQL to SQLite.
+// The two alternate op by op, so that a change in the machine's load (it is
+// shared) weighs on both alike.
 func compare(b *testing.B, unit string, perOp int, op func(s storeAPI, i int) error) {
 	sq, pg := benchStores(b)
-	timed := func(s storeAPI) time.Duration {
+	var sqT, pgT time.Duration
+	timed := func(s storeAPI, i int) time.Duration {
 		start := time.Now()
-		for i := range b.N {
-			if err := op(s, i); err != nil {
-				b.Fatal(err)
-			}
+		if err := op(s, i); err != nil {
+			b.Fatal(err)
 		}
 		return time.Since(start)
 	}
 	b.ResetTimer()
-	sqT := timed(sq)
-	pgT := timed(pg)
+	for i := range b.N {
+		sqT += timed(sq, i)
+		pgT += timed(pg, i)
+	}
 	units := float64(b.N * perOp)
 	b.ReportMetric(float64(sqT.Nanoseconds())/units, "sqlite-ns/"+unit)
 	b.ReportMetric(float64(pgT.Nanoseconds())/units, "postgres-ns/"+unit)
