@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -132,6 +134,11 @@ const insertItemsSQL = `INSERT INTO items
 // insertItemsArgs gives the arguments of insertItemsSQL for items, already
 // cleaned and of one feed, seen at now.
 func insertItemsArgs(feed string, items []attache.Item, now time.Time) ([]any, error) {
+	// In key order, the order of the primary key's locks, so that two
+	// Records of one feed cannot deadlock; stable, so that of two items with
+	// one key the first is kept.
+	items = slices.Clone(items)
+	slices.SortStableFunc(items, func(a, b attache.Item) int { return strings.Compare(a.Key, b.Key) })
 	n := len(items)
 	var (
 		keys, stories, titles, links = make([]string, n), make([]string, n), make([]string, n), make([]string, n)

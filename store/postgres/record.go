@@ -1,9 +1,12 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -69,8 +72,9 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 		pb.Queue(insertItemsSQL, args...)
 	}
 	alerts := make([]attache.Alert, len(b.Alerts))
-	for i, a := range b.Alerts {
-		a, args, err := queueAlertArgs(a, b.Now)
+	order := lockOrder(b.Alerts)
+	for _, i := range order {
+		a, args, err := queueAlertArgs(b.Alerts[i], b.Now)
 		if err != nil {
 			return nil, fmt.Errorf("alert %q: %w", a.ID, err)
 		}
@@ -93,20 +97,26 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 			return nil, fmt.Errorf("insert %d items: %w", len(b.Items), err)
 		}
 	}
-	var queued []attache.Alert
-	for _, a := range alerts {
+	kept := make([]bool, len(alerts))
+	for _, i := range order {
 		var matches string
 		err := br.QueryRow().Scan(&matches)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue // nothing left to say, or the id is queued already
 		}
 		if err != nil {
-			return nil, fmt.Errorf("alert %q: %w", a.ID, err)
+			return nil, fmt.Errorf("alert %q: %w", alerts[i].ID, err)
 		}
-		if a.Matches, err = decodeMatches(matches); err != nil {
-			return nil, fmt.Errorf("alert %q: matches: %w", a.ID, err)
+		if alerts[i].Matches, err = decodeMatches(matches); err != nil {
+			return nil, fmt.Errorf("alert %q: matches: %w", alerts[i].ID, err)
 		}
-		queued = append(queued, a)
+		kept[i] = true
+	}
+	var queued []attache.Alert
+	for i, a := range alerts {
+		if kept[i] {
+			queued = append(queued, a)
+		}
 	}
 	// Close reports an error of the implicit commit.
 	if err := br.Close(); err != nil {
@@ -163,6 +173,23 @@ func sameFeed(name *string, feed, what string) error {
 		return fmt.Errorf("%s belongs to feed %q", what, *name)
 	}
 	return nil
+}
+
+// lockOrder gives the order in which to queue alerts: by destination and
+// story, the order of the alerted rows they claim, and otherwise as given.
+// Two replicas recording alerts of the same stories then take the row locks
+// in the same order and cannot deadlock; alerts of one id keep their order,
+// so the first still wins.
+func lockOrder(alerts []attache.Alert) []int {
+	order := make([]int, len(alerts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		return cmp.Or(strings.Compare(alerts[i].Destination, alerts[j].Destination),
+			strings.Compare(alerts[i].Item.Story, alerts[j].Item.Story))
+	})
+	return order
 }
 
 // queueAlertSQL queues one alert in one statement. It claims the alert's
@@ -232,6 +259,8 @@ func queueAlertArgs(a attache.Alert, now time.Time) (attache.Alert, []any, error
 	if rules == nil {
 		rules = []string{}
 	}
+	// Claims in rule order, the key's first column, for the lock order.
+	rules = slices.Sorted(slices.Values(rules))
 	return a, []any{a.ID, a.Destination, a.Item.Story, truncMS(now), rules, encoded,
 		a.Item.Feed, a.Item.Key, ts(a.Item.Published), item, a.Queued, a.NextAttempt}, nil
 }
