@@ -32,9 +32,9 @@ func feedNames(n int) []string {
 	return fs
 }
 
-func claim(t *testing.T, s *Store, owner string, feeds []string, limit int, ttl time.Duration) []Lease {
+func claim(t *testing.T, s *Store, owner string, limit int, ttl time.Duration) []Lease {
 	t.Helper()
-	leases, err := s.ClaimFeeds(t.Context(), owner, feeds, limit, ttl)
+	leases, err := s.ClaimFeeds(t.Context(), owner, limit, ttl)
 	if err != nil {
 		t.Fatalf("ClaimFeeds(%s): %v", owner, err)
 	}
@@ -45,17 +45,18 @@ func TestClaimFeeds(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := t.Context()
 	feeds := feedNames(10)
-	must(t, s.AddFeeds(ctx, feeds, past))
+	must(t, s.SetFeeds(ctx, "a", feeds, past))
+	must(t, s.SetFeeds(ctx, "b", feeds, past))
 
-	a := claim(t, s, "a", feeds, 6, time.Minute)
-	b := claim(t, s, "b", feeds, 6, time.Minute)
+	a := claim(t, s, "a", 6, time.Minute)
+	b := claim(t, s, "b", 6, time.Minute)
 	if len(a) != 6 || len(b) != 4 {
 		t.Fatalf("a claimed %d and b %d of 10 feeds, want 6 and 4", len(a), len(b))
 	}
 	if both := slices.DeleteFunc(names(a), func(n string) bool { return !slices.Contains(names(b), n) }); len(both) > 0 {
 		t.Errorf("feeds %q leased to a and to b", both)
 	}
-	if again := claim(t, s, "a", feeds, 10, time.Minute); len(again) != 0 {
+	if again := claim(t, s, "a", 10, time.Minute); len(again) != 0 {
 		t.Errorf("a claimed %q again while every feed is leased", names(again))
 	}
 	for _, l := range append(a, b...) {
@@ -65,12 +66,12 @@ func TestClaimFeeds(t *testing.T) {
 	}
 
 	t.Run("only feeds the replica names are claimed", func(t *testing.T) {
-		must(t, s.AddFeeds(ctx, []string{"only-c"}, past))
-		got := claim(t, s, "b", feeds, 10, time.Minute)
+		must(t, s.SetFeeds(ctx, "c", []string{"only-c"}, past))
+		got := claim(t, s, "b", 10, time.Minute)
 		if len(got) != 0 {
 			t.Errorf("b claimed %q, a feed it does not know", names(got))
 		}
-		got = claim(t, s, "c", []string{"only-c"}, 10, time.Minute)
+		got = claim(t, s, "c", 10, time.Minute)
 		if !slices.Equal(names(got), []string{"only-c"}) {
 			t.Errorf("c claimed %q, want only-c", names(got))
 		}
@@ -78,16 +79,24 @@ func TestClaimFeeds(t *testing.T) {
 
 	t.Run("adding known feeds again keeps their schedule", func(t *testing.T) {
 		future := time.Now().Add(time.Hour)
-		must(t, s.AddFeeds(ctx, []string{"later"}, future))
-		must(t, s.AddFeeds(ctx, []string{"later"}, past))
-		if got := claim(t, s, "c", []string{"later"}, 10, time.Minute); len(got) != 0 {
+		must(t, s.SetFeeds(ctx, "c", []string{"later"}, future))
+		must(t, s.SetFeeds(ctx, "c", []string{"later"}, past))
+		if got := claim(t, s, "c", 10, time.Minute); len(got) != 0 {
 			t.Errorf("a feed due in an hour was claimed now: %+v", got)
+		}
+	})
+
+	t.Run("a feed dropped from a replica's configuration is no longer claimed by it", func(t *testing.T) {
+		onlyC := Lease{Name: "only-c", Owner: "c", Epoch: 1}
+		must(t, s.ReleaseFeeds(ctx, []Lease{onlyC}))
+		if got := claim(t, s, "c", 10, time.Minute); len(got) != 0 {
+			t.Errorf("c claimed %q, which it no longer polls", names(got))
 		}
 	})
 
 	t.Run("a lease released is claimed at once by another replica, with a new epoch", func(t *testing.T) {
 		must(t, s.ReleaseFeeds(ctx, a[:1]))
-		got := claim(t, s, "b", feeds, 10, time.Minute)
+		got := claim(t, s, "b", 10, time.Minute)
 		if len(got) != 1 || got[0].Name != a[0].Name || got[0].Epoch != 2 {
 			t.Errorf("b claimed %+v, want %s at epoch 2", got, a[0].Name)
 		}
@@ -99,7 +108,7 @@ func TestClaimFeeds(t *testing.T) {
 			limit int
 			ttl   time.Duration
 		}{{"", 1, time.Second}, {"a", 0, time.Second}, {"a", 1, 0}} {
-			if _, err := s.ClaimFeeds(ctx, c.owner, feeds, c.limit, c.ttl); err == nil {
+			if _, err := s.ClaimFeeds(ctx, c.owner, c.limit, c.ttl); err == nil {
 				t.Errorf("ClaimFeeds(%q, %d, %v) succeeded", c.owner, c.limit, c.ttl)
 			}
 		}
@@ -110,9 +119,8 @@ func TestClaimFeeds(t *testing.T) {
 // due feeds at once, a few at a time, until none is left: each feed is
 // leased exactly once.
 func TestReplicasClaimingTogetherNeverShareAFeed(t *testing.T) {
-	s, dsn := openTest(t)
+	_, dsn := openTest(t)
 	feeds := feedNames(300)
-	must(t, s.AddFeeds(t.Context(), feeds, past))
 
 	const replicas = 8
 	got := make([][]Lease, replicas)
@@ -128,9 +136,14 @@ func TestReplicasClaimingTogetherNeverShareAFeed(t *testing.T) {
 				return
 			}
 			defer rs.Close()
+			id := fmt.Sprint("replica-", r)
+			if err := rs.SetFeeds(t.Context(), id, feeds, past); err != nil {
+				errs[r] = err
+				return
+			}
 			<-start
 			for {
-				leases, err := rs.ClaimFeeds(t.Context(), fmt.Sprint("replica-", r), feeds, 7, time.Minute)
+				leases, err := rs.ClaimFeeds(t.Context(), id, 7, time.Minute)
 				if err != nil {
 					errs[r] = err
 					return
@@ -170,16 +183,17 @@ func TestReplicasClaimingTogetherNeverShareAFeed(t *testing.T) {
 func TestAnExpiredLeaseIsTakenOverAndTheOldOwnersCommitRefused(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := t.Context()
-	must(t, s.AddFeeds(ctx, []string{"f"}, past))
-	a := claim(t, s, "a", []string{"f"}, 1, 100*time.Millisecond)
+	must(t, s.SetFeeds(ctx, "a", []string{"f"}, past))
+	must(t, s.SetFeeds(ctx, "b", []string{"f"}, past))
+	a := claim(t, s, "a", 1, 100*time.Millisecond)
 	if len(a) != 1 {
 		t.Fatalf("a claimed %d feeds, want 1", len(a))
 	}
-	if b := claim(t, s, "b", []string{"f"}, 1, time.Minute); len(b) != 0 {
+	if b := claim(t, s, "b", 1, time.Minute); len(b) != 0 {
 		t.Fatalf("b claimed %+v while a's lease runs", b)
 	}
 	time.Sleep(300 * time.Millisecond) // a stalls past its lease
-	b := claim(t, s, "b", []string{"f"}, 1, time.Minute)
+	b := claim(t, s, "b", 1, time.Minute)
 	if len(b) != 1 || b[0].Epoch != a[0].Epoch+1 {
 		t.Fatalf("b claimed %+v after a's lease expired, want f at epoch %d", b, a[0].Epoch+1)
 	}
@@ -222,7 +236,7 @@ func TestAnExpiredLeaseIsTakenOverAndTheOldOwnersCommitRefused(t *testing.T) {
 		if n, _ := s.CountItems(ctx, "f"); n != 1 {
 			t.Errorf("%d items recorded, want 1", n)
 		}
-		if got := claim(t, s, "a", []string{"f"}, 1, time.Minute); len(got) != 0 {
+		if got := claim(t, s, "a", 1, time.Minute); len(got) != 0 {
 			t.Errorf("f claimed again before it is due: %+v", got)
 		}
 		if _, err := s.RecordLeased(ctx, b[0], batchAt(past), time.Time{}); !errors.Is(err, ErrLeaseLost) {
@@ -241,8 +255,8 @@ func TestAnExpiredLeaseIsTakenOverAndTheOldOwnersCommitRefused(t *testing.T) {
 func TestRenewFeeds(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := t.Context()
-	must(t, s.AddFeeds(ctx, feedNames(3), past))
-	leases := claim(t, s, "a", feedNames(3), 3, time.Minute)
+	must(t, s.SetFeeds(ctx, "a", feedNames(3), past))
+	leases := claim(t, s, "a", 3, time.Minute)
 	must(t, s.ReleaseFeeds(ctx, leases[2:]))
 	renewed, err := s.RenewFeeds(ctx, leases, time.Hour)
 	if err != nil {
@@ -285,12 +299,13 @@ func TestHeartbeatsAndLeave(t *testing.T) {
 		t.Errorf("replica b = %+v, want its heartbeat expired", b)
 	}
 
-	must(t, s.AddFeeds(ctx, []string{"f"}, past))
-	if got := claim(t, s, "a", []string{"f"}, 1, time.Hour); len(got) != 1 {
+	must(t, s.SetFeeds(ctx, "a", []string{"f"}, past))
+	must(t, s.SetFeeds(ctx, "b", []string{"f"}, past))
+	if got := claim(t, s, "a", 1, time.Hour); len(got) != 1 {
 		t.Fatalf("a claimed %d feeds, want 1", len(got))
 	}
 	must(t, s.Leave(ctx, "a"))
-	if got := claim(t, s, "b", []string{"f"}, 1, time.Hour); len(got) != 1 {
+	if got := claim(t, s, "b", 1, time.Hour); len(got) != 1 {
 		t.Errorf("after a left, b claimed %d feeds, want a's feed at once", len(got))
 	}
 	if replicas, _ := s.Replicas(ctx); len(replicas) != 1 || replicas[0].ID != "b" {

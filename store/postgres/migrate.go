@@ -118,7 +118,16 @@ var migrations = []migration{
 				epoch    bigint      NOT NULL DEFAULT 0,
 				CHECK ((owner IS NULL) = (expires IS NULL))
 			)`,
-			`CREATE INDEX feed_leases_due ON feed_leases (next_due)`,
+			`CREATE INDEX feed_leases_due ON feed_leases (next_due, feed)`,
+			// The feeds each replica's configuration names: a replica claims
+			// only those, so a feed that some replicas do not know (during a
+			// rolling change of configuration, say) is polled by the others.
+			// Kept in the database so that a claim need not carry the list.
+			`CREATE TABLE replica_feeds (
+				replica text COLLATE "C" NOT NULL,
+				feed    text COLLATE "C" NOT NULL,
+				PRIMARY KEY (replica, feed)
+			)`,
 			// One replica at a time sends to a destination: it keeps the
 			// order of the queue and paces the channel alone. last_send
 			// carries the pacing over to the next owner.

@@ -72,6 +72,7 @@ func (s *Store) Leave(ctx context.Context, id string) error {
 	var b pgx.Batch
 	b.Queue(`UPDATE feed_leases SET owner = NULL, expires = NULL WHERE owner = $1`, cleanText(id))
 	b.Queue(`UPDATE destination_leases SET owner = NULL, expires = NULL WHERE owner = $1`, cleanText(id))
+	b.Queue(`DELETE FROM replica_feeds WHERE replica = $1`, cleanText(id))
 	b.Queue(`DELETE FROM replicas WHERE id = $1`, cleanText(id))
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
 		return fmt.Errorf("replica %q: leave: %w", id, err)
