@@ -46,10 +46,11 @@
 //
 // Feeds are leased (leases.go). A lease row per feed holds next_due (when
 // the feed is next to be polled, by anyone), owner, expires and epoch.
-// Each replica runs a claim loop: ClaimFeeds picks, with FOR UPDATE SKIP
-// LOCKED, up to as many due, unleased feeds as it has free poll slots among
-// those its own configuration names (so a feed only some replicas know is
-// polled only by those), and sets owner, expiry (server clock + ttl,
+// Each replica records the feeds its configuration names (SetFeeds, at
+// start and at each reload: a feed only some replicas know is polled only
+// by those) and runs a claim loop: ClaimFeeds picks, with FOR UPDATE SKIP
+// LOCKED, up to as many due, unleased feeds of its own as it has free poll
+// slots, walking the due index, and sets owner, expiry (server clock + ttl,
 // default 30 s) and epoch+1. The replica renews its leases while polling
 // (RenewFeeds every ttl/3; a lease missing from the answer is lost and the
 // poll is abandoned). The commit (RecordLeased, or SaveFeedStateLeased for
