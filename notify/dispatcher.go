@@ -250,7 +250,7 @@ func (d *Dispatcher) notifier(dest string) (Notifier, int, bool) {
 	n, ok := d.notifiers[dest]
 	limit := d.burstLimits[dest]
 	if limit <= 0 {
-		limit = DefaultBurstLimit
+		limit = attache.DefaultBurstLimit
 	}
 	return n, limit, ok
 }

@@ -35,7 +35,7 @@ type Options struct {
 
 	// BurstLimits are, per destination, how many due alerts are sent one
 	// message each; more than that at once go out as summaries (see
-	// Summarizer). DefaultBurstLimit for a destination not named here.
+	// Summarizer). attache.DefaultBurstLimit for a destination not named here.
 	BurstLimits map[string]int
 
 	// Observe, when set, is told what each send did, for metrics.
@@ -52,10 +52,6 @@ type Options struct {
 	// by an earlier process); 5 seconds by default.
 	PollInterval time.Duration
 }
-
-// DefaultBurstLimit is the burst limit of a destination not in
-// Options.BurstLimits.
-const DefaultBurstLimit = 20
 
 // Backoff is the capped exponential schedule of retries: the first retry
 // waits Base, each further one twice as long, never more than Max. Jitter

@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/andybalholm/cascadia"
+
+	"github.com/attache-dev/attache"
 )
 
 // Selector is a compiled CSS selector, or a group of them ("a, b").
@@ -150,6 +152,9 @@ type Spec struct {
 type Problem struct {
 	Key string
 	Msg string
+	// Own says the key's own value is wrong, rather than how it goes with
+	// the others.
+	Own bool
 }
 
 // Problems checks what the selectors cannot tell alone: a date layout, and
@@ -158,24 +163,59 @@ type Problem struct {
 func (s *Spec) Problems() []Problem {
 	var out []Problem
 	if s.Item.IsZero() {
-		out = append(out, Problem{"item", "missing: give the selector that matches one element per item, such as \"ul.news li\""})
+		out = append(out, Problem{Key: "item", Msg: "missing: give the selector that matches one element per item, such as \"ul.news li\""})
 	}
 	if s.Follow && s.Content.IsZero() {
-		out = append(out, Problem{"follow", "follow: true needs content: the selector of the text on each item's page"})
+		out = append(out, Problem{Key: "follow", Msg: "follow: true needs content: the selector of the text on each item's page"})
 	}
 	if !s.Content.IsZero() && s.Content.sel.IsZero() {
-		out = append(out, Problem{"content", "content is read on the item's own page, so it needs a selector, such as \"div.article\" or \"meta[name=description]@content\""})
+		out = append(out, Problem{Key: "content", Msg: "content is read on the item's own page, so it needs a selector, such as \"div.article\" or \"meta[name=description]@content\""})
 	}
 	if !s.Follow && !s.Content.IsZero() {
-		out = append(out, Problem{"content", "content is read on each item's page: set follow: true as well"})
+		out = append(out, Problem{Key: "content", Msg: "content is read on each item's page: set follow: true as well"})
 	}
 	if s.DateFormat != "" {
 		if s.Date.IsZero() {
-			out = append(out, Problem{"date_format", "date_format needs date: the selector of the item's date"})
+			out = append(out, Problem{Key: "date_format", Msg: "date_format needs date: the selector of the item's date"})
 		}
 		if err := CheckLayout(s.DateFormat); err != nil {
-			out = append(out, Problem{"date_format", err.Error()})
+			out = append(out, Problem{Key: "date_format", Msg: err.Error()})
 		}
 	}
 	return out
+}
+
+// Compile compiles the selectors of an HTML list page as the configuration
+// writes them. It returns the compiled Spec, or, when anything is wrong,
+// nil and every problem: first each value that does not parse (Own set),
+// then what the keys cannot mean together (Problems).
+func Compile(h attache.HTMLSpec) (*Spec, []Problem) {
+	s := &Spec{DateFormat: h.DateFormat, Follow: h.Follow}
+	var out []Problem
+	if strings.TrimSpace(h.Item) != "" {
+		sel, err := CompileSelector(h.Item)
+		if err != nil {
+			out = append(out, Problem{Key: "item", Msg: err.Error(), Own: true})
+		}
+		s.Item = sel
+	}
+	for _, v := range []struct {
+		key, text string
+		dst       *Value
+	}{
+		{"title", h.Title, &s.Title}, {"link", h.Link, &s.Link}, {"date", h.Date, &s.Date},
+		{"summary", h.Summary, &s.Summary}, {"content", h.Content, &s.Content},
+	} {
+		val, err := ParseValue(v.text)
+		if err != nil {
+			out = append(out, Problem{Key: v.key, Msg: err.Error(), Own: true})
+			continue
+		}
+		*v.dst = val
+	}
+	out = append(out, s.Problems()...)
+	if len(out) > 0 {
+		return nil, out
+	}
+	return s, nil
 }

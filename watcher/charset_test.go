@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/attache-dev/attache"
 )
 
 // stripEncoding removes the encoding pseudo-attribute from a document's XML
@@ -44,7 +46,7 @@ func TestCyrillicFeeds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serveBytes(t, tt.contentType, tt.body)
-			res, err := newTestFetcher(Options{}).Items(context.Background(), Source{Name: "ru", URL: srv.URL, Lang: "ru"}, Conditional{}, testNow)
+			res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{Name: "ru", URL: srv.URL, Lang: "ru"}, Conditional{}, testNow)
 			if err != nil {
 				t.Fatalf("items: %v", err)
 			}
@@ -63,7 +65,7 @@ func TestCyrillicFeeds(t *testing.T) {
 		// The control for the header-only cases above: the header is what
 		// made them readable.
 		doc := stripEncoding(t, ibash, `encoding="windows-1251"`)
-		items, err := ParseItems(&Response{Body: doc, ContentType: "application/rss+xml"}, Source{Name: "ru"}, testNow)
+		items, err := ParseItems(&Response{Body: doc, ContentType: "application/rss+xml"}, attache.Feed{Name: "ru"}, testNow)
 		if err != nil {
 			t.Fatalf("parse: %v", err)
 		}

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attache-dev/attache"
+
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/sync/errgroup"
 
@@ -134,9 +136,9 @@ func BenchmarkCycle(b *testing.B) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	ts.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = benchConcurrency
-	feeds := make([]Feed, benchFeeds)
+	feeds := make([]attache.Feed, benchFeeds)
 	for i := range feeds {
-		feeds[i] = Feed{Name: fmt.Sprintf("feed-%d", i), URL: fmt.Sprintf("%s/%d", ts.URL, i), Lang: "en"}
+		feeds[i] = attache.Feed{Name: fmt.Sprintf("feed-%d", i), URL: fmt.Sprintf("%s/%d", ts.URL, i), Lang: "en"}
 	}
 	var bareNs, fullNs float64
 
@@ -184,9 +186,9 @@ func BenchmarkCycle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rs := &Ruleset{Matcher: m, Rules: map[string]RuleInfo{}}
+	rs := &Ruleset{Matcher: m, Rules: map[string]attache.Rule{}}
 	for _, n := range []string{"nato-west", "csto", "security"} {
-		rs.Rules[n] = RuleInfo{Notify: []string{"log"}}
+		rs.Rules[n] = attache.Rule{Notify: []string{"log"}}
 	}
 	p := NewPoller(NewFetcher(Options{}), st, rs, PollerOptions{})
 	check := func(res []PollResult) {
@@ -223,7 +225,7 @@ func BenchmarkCycle(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			heap = max(heap, peakHeap(func() {
 				for _, r := range p.PollAll(context.Background(), feeds, benchConcurrency) {
-					if r.Class != ClassNotModified {
+					if r.Class != attache.PollNotModified {
 						b.Fatalf("feed %s: %s %v", r.Feed, r.Class, r.Err)
 					}
 				}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/attache-dev/attache"
 )
 
 func TestNestingDepth(t *testing.T) {
@@ -28,11 +30,11 @@ func TestNestingDepth(t *testing.T) {
 
 func TestDeeplyNestedDocumentsAreRefusedBeforeParsing(t *testing.T) {
 	doc := "<rss><channel>" + strings.Repeat("<a>", 100_000)
-	_, err := ParseItems(&Response{Body: []byte(doc)}, Source{Name: "f"}, testNow)
+	_, err := ParseItems(&Response{Body: []byte(doc)}, attache.Feed{Name: "f"}, testNow)
 	if !errors.Is(err, ErrParse) || !strings.Contains(err.Error(), "nested more than") {
 		t.Fatalf("err = %v, want a parse error about nesting", err)
 	}
-	items, err := ParseItems(&Response{Body: readTestdata(t, "kremlin-en-all-2018-01-07.atom.xml")}, Source{Name: "f"}, testNow)
+	items, err := ParseItems(&Response{Body: readTestdata(t, "kremlin-en-all-2018-01-07.atom.xml")}, attache.Feed{Name: "f"}, testNow)
 	if err != nil || len(items) != 20 {
 		t.Fatalf("a real feed: %d items, %v", len(items), err)
 	}

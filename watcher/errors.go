@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/attache-dev/attache"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them (or are
@@ -66,21 +68,6 @@ func (e *HTTPError) Error() string {
 	return b.String()
 }
 
-// Error classes, as returned by Classify. They are metric label values.
-const (
-	ClassOK           = "ok"
-	ClassNotModified  = "not_modified"
-	ClassHTTPError    = "http_error"
-	ClassTimeout      = "timeout"
-	ClassNotAFeed     = "not_a_feed"
-	ClassParseError   = "parse_error"
-	ClassTooLarge     = "too_large"
-	ClassNetworkError = "network_error"
-	// ClassSelectorsMatchedNothing is an HTML list page on which the
-	// configured selectors found no item (ErrSelectorsMatchedNothing).
-	ClassSelectorsMatchedNothing = "selectors_matched_nothing"
-)
-
 // Classify names the class of an error returned by this package: one of
 // ok (nil), not_modified, http_error (a non-2xx answer, or too many
 // redirects), timeout, not_a_feed, parse_error, too_large,
@@ -90,37 +77,37 @@ const (
 //
 // A context cancelled by the caller is a network_error; callers shutting down
 // should check their own context before counting the failure.
-func Classify(err error) string {
+func Classify(err error) attache.PollClass {
 	var httpErr *HTTPError
 	var timeout interface{ Timeout() bool }
 	switch {
 	case err == nil:
-		return ClassOK
+		return attache.PollOK
 	case errors.Is(err, ErrNotModified):
-		return ClassNotModified
+		return attache.PollNotModified
 	case errors.Is(err, ErrTooLarge):
-		return ClassTooLarge
+		return attache.PollTooLarge
 	case errors.Is(err, ErrNotAFeed):
-		return ClassNotAFeed
+		return attache.PollNotAFeed
 	case errors.Is(err, ErrSelectorsMatchedNothing):
-		return ClassSelectorsMatchedNothing
+		return attache.PollSelectorsMatchedNothing
 	case errors.Is(err, ErrParse):
-		return ClassParseError
+		return attache.PollParseError
 	case errors.As(err, &httpErr), errors.Is(err, ErrTooManyRedirects):
-		return ClassHTTPError
+		return attache.PollHTTPError
 	case errors.Is(err, context.DeadlineExceeded):
-		return ClassTimeout
+		return attache.PollTimeout
 	case errors.As(err, &timeout) && timeout.Timeout():
-		return ClassTimeout
+		return attache.PollTimeout
 	}
-	return ClassNetworkError
+	return attache.PollNetworkError
 }
 
 // Outcome is Classify for the pair that Fetcher.Items returns: it says
 // not_modified for a successful 304.
-func Outcome(res Result, err error) string {
+func Outcome(res Result, err error) attache.PollClass {
 	if err == nil && res.NotModified {
-		return ClassNotModified
+		return attache.PollNotModified
 	}
 	return Classify(err)
 }

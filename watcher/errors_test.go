@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attache-dev/attache"
 )
 
 func TestHTTPErrors(t *testing.T) {
@@ -44,7 +46,7 @@ func TestHTTPErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, tt.handler)
-			_, err := newTestFetcher(Options{}).Items(context.Background(), Source{Name: "x", URL: srv.URL}, Conditional{}, testNow)
+			_, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{Name: "x", URL: srv.URL}, Conditional{}, testNow)
 			var httpErr *HTTPError
 			if !errors.As(err, &httpErr) {
 				t.Fatalf("got error %v, want an *HTTPError", err)
@@ -61,8 +63,8 @@ func TestHTTPErrors(t *testing.T) {
 			if tt.botCheck != "" && !strings.Contains(err.Error(), "bot check") {
 				t.Errorf("got message %q, want it to say bot check", err)
 			}
-			if got := Classify(err); got != ClassHTTPError {
-				t.Errorf("got class %q, want %q", got, ClassHTTPError)
+			if got := Classify(err); got != attache.PollHTTPError {
+				t.Errorf("got class %q, want %q", got, attache.PollHTTPError)
 			}
 		})
 	}
@@ -86,17 +88,17 @@ func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error
-		want string
+		want attache.PollClass
 	}{
-		{"no error is ok", nil, ClassOK},
-		{"a wrapped not-modified is not_modified", fmt.Errorf("x: %w", ErrNotModified), ClassNotModified},
-		{"a wrapped HTTPError is http_error", fmt.Errorf("x: %w", &HTTPError{StatusCode: 502}), ClassHTTPError},
-		{"a deadline is a timeout", fmt.Errorf("x: %w", context.DeadlineExceeded), ClassTimeout},
-		{"an error with Timeout() true is a timeout", fmt.Errorf("x: %w", os.ErrDeadlineExceeded), ClassTimeout},
-		{"a wrapped not-a-feed is not_a_feed", fmt.Errorf("x: %w", ErrNotAFeed), ClassNotAFeed},
-		{"a wrapped parse error is parse_error", fmt.Errorf("x: %w", ErrParse), ClassParseError},
-		{"a wrapped too-large is too_large", fmt.Errorf("x: %w", ErrTooLarge), ClassTooLarge},
-		{"anything else is network_error", errors.New("connection reset by peer"), ClassNetworkError},
+		{"no error is ok", nil, attache.PollOK},
+		{"a wrapped not-modified is not_modified", fmt.Errorf("x: %w", ErrNotModified), attache.PollNotModified},
+		{"a wrapped HTTPError is http_error", fmt.Errorf("x: %w", &HTTPError{StatusCode: 502}), attache.PollHTTPError},
+		{"a deadline is a timeout", fmt.Errorf("x: %w", context.DeadlineExceeded), attache.PollTimeout},
+		{"an error with Timeout() true is a timeout", fmt.Errorf("x: %w", os.ErrDeadlineExceeded), attache.PollTimeout},
+		{"a wrapped not-a-feed is not_a_feed", fmt.Errorf("x: %w", ErrNotAFeed), attache.PollNotAFeed},
+		{"a wrapped parse error is parse_error", fmt.Errorf("x: %w", ErrParse), attache.PollParseError},
+		{"a wrapped too-large is too_large", fmt.Errorf("x: %w", ErrTooLarge), attache.PollTooLarge},
+		{"anything else is network_error", errors.New("connection reset by peer"), attache.PollNetworkError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,7 +117,7 @@ func TestNetworkErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("got no error from a closed server")
 	}
-	if got := Classify(err); got != ClassNetworkError {
-		t.Errorf("got class %q for %v, want %q", got, err, ClassNetworkError)
+	if got := Classify(err); got != attache.PollNetworkError {
+		t.Errorf("got class %q for %v, want %q", got, err, attache.PollNetworkError)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/attache-dev/attache"
 )
 
 func TestConditionalGET(t *testing.T) {
@@ -33,7 +35,7 @@ func TestConditionalGET(t *testing.T) {
 		_, _ = w.Write(feed)
 	})
 	f := newTestFetcher(Options{})
-	src := Source{Name: "kremlin-en", URL: srv.URL, Lang: "en"}
+	src := attache.Feed{Name: "kremlin-en", URL: srv.URL, Lang: "en"}
 
 	first, err := f.Items(context.Background(), src, Conditional{}, testNow)
 	if err != nil {
@@ -46,8 +48,8 @@ func TestConditionalGET(t *testing.T) {
 		if first.ETag != etag || first.LastModified != lastMod {
 			t.Errorf("got validators %q, %q; want %q, %q", first.ETag, first.LastModified, etag, lastMod)
 		}
-		if got := Outcome(first, nil); got != ClassOK {
-			t.Errorf("got outcome %q, want %q", got, ClassOK)
+		if got := Outcome(first, nil); got != attache.PollOK {
+			t.Errorf("got outcome %q, want %q", got, attache.PollOK)
 		}
 	})
 
@@ -62,8 +64,8 @@ func TestConditionalGET(t *testing.T) {
 		if !second.NotModified || second.Items != nil {
 			t.Errorf("got NotModified=%v with %d items, want a 304 with none", second.NotModified, len(second.Items))
 		}
-		if got := Outcome(second, nil); got != ClassNotModified {
-			t.Errorf("got outcome %q, want %q", got, ClassNotModified)
+		if got := Outcome(second, nil); got != attache.PollNotModified {
+			t.Errorf("got outcome %q, want %q", got, attache.PollNotModified)
 		}
 	})
 	t.Run("a 304 without validators keeps the ones that were sent", func(t *testing.T) {
@@ -115,7 +117,7 @@ func TestGzipEncodedFeedIsParsed(t *testing.T) {
 		w.Header().Set("Content-Encoding", "gzip")
 		_, _ = w.Write(compressed.Bytes())
 	})
-	res, err := newTestFetcher(Options{}).Items(context.Background(), Source{Name: "k", URL: srv.URL}, Conditional{}, testNow)
+	res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{Name: "k", URL: srv.URL}, Conditional{}, testNow)
 	if err != nil {
 		t.Fatalf("items: %v", err)
 	}
@@ -183,8 +185,8 @@ func TestBodyLimit(t *testing.T) {
 			if !strings.Contains(err.Error(), "max_body 1MiB") {
 				t.Errorf("got message %q, want it to name the limit, 1MiB", err)
 			}
-			if got := Classify(err); got != ClassTooLarge {
-				t.Errorf("got class %q, want %q", got, ClassTooLarge)
+			if got := Classify(err); got != attache.PollTooLarge {
+				t.Errorf("got class %q, want %q", got, attache.PollTooLarge)
 			}
 			// Reading stops at the limit: a few times the limit in
 			// allocations, never the gigabyte the bomb inflates to.
@@ -230,8 +232,8 @@ func TestRedirects(t *testing.T) {
 		if !strings.Contains(err.Error(), "stopped after 10") {
 			t.Errorf("got message %q, want it to say it stopped after 10", err)
 		}
-		if got := Classify(err); got != ClassHTTPError {
-			t.Errorf("got class %q, want %q", got, ClassHTTPError)
+		if got := Classify(err); got != attache.PollHTTPError {
+			t.Errorf("got class %q, want %q", got, attache.PollHTTPError)
 		}
 		if got := requests.Load(); got != 11 {
 			t.Errorf("got %d requests, want 11 (the first and 10 redirects)", got)
@@ -269,13 +271,13 @@ func TestTimeouts(t *testing.T) {
 			srv := serve(t, tt.handler)
 			f := newTestFetcher(Options{Timeout: timeout})
 			start := time.Now()
-			_, err := f.Items(context.Background(), Source{URL: srv.URL}, Conditional{}, testNow)
+			_, err := f.Items(context.Background(), attache.Feed{URL: srv.URL}, Conditional{}, testNow)
 			elapsed := time.Since(start)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("got error %v, want one that is context.DeadlineExceeded", err)
 			}
-			if got := Classify(err); got != ClassTimeout {
-				t.Errorf("got class %q, want %q", got, ClassTimeout)
+			if got := Classify(err); got != attache.PollTimeout {
+				t.Errorf("got class %q, want %q", got, attache.PollTimeout)
 			}
 			if !strings.Contains(err.Error(), "timed out") {
 				t.Errorf("got message %q, want it to say timed out", err)
@@ -295,7 +297,7 @@ func TestTimeouts(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("got error %v, want context.Canceled", err)
 		}
-		if got := Classify(err); got == ClassTimeout {
+		if got := Classify(err); got == attache.PollTimeout {
 			t.Errorf("got class %q, want anything but timeout", got)
 		}
 	})

@@ -41,11 +41,18 @@ var ErrNoPage = errors.New("no page to follow")
 //
 // At most FollowConcurrency pages are fetched at once, and FollowPerHost
 // from one host. A cancelled ctx stops the pages not yet fetched.
-func (f *Fetcher) Follow(ctx context.Context, src Source, items []attache.Item) []error {
+func (f *Fetcher) Follow(ctx context.Context, src attache.Feed, items []attache.Item) []error {
 	errs := make([]error, len(items))
-	if src.HTML == nil || src.HTML.Content.IsZero() {
+	var spec *scrape.Spec
+	err := errors.New("the source has no content selector")
+	if src.HTML != nil {
+		if spec, err = compileHTML(src.HTML); err == nil && spec.Content.IsZero() {
+			err = errors.New("the source has no content selector")
+		}
+	}
+	if err != nil {
 		for i := range errs {
-			errs[i] = errors.New("the source has no content selector")
+			errs[i] = err
 		}
 		return errs
 	}
@@ -53,7 +60,7 @@ func (f *Fetcher) Follow(ctx context.Context, src Source, items []attache.Item) 
 	g.SetLimit(FollowConcurrency)
 	for i := range items {
 		g.Go(func() error {
-			content, err := f.followOne(ctx, src, items[i].Link)
+			content, err := f.followOne(ctx, src.URL, spec, items[i].Link)
 			if err != nil {
 				errs[i] = err
 				return nil // one page's failure is its item's alone
@@ -67,8 +74,8 @@ func (f *Fetcher) Follow(ctx context.Context, src Source, items []attache.Item) 
 }
 
 // followOne reads the content of one item page.
-func (f *Fetcher) followOne(ctx context.Context, src Source, link string) (string, error) {
-	host, err := followable(src.URL, link)
+func (f *Fetcher) followOne(ctx context.Context, listURL string, spec *scrape.Spec, link string) (string, error) {
+	host, err := followable(listURL, link)
 	if err != nil {
 		return "", err
 	}
@@ -86,12 +93,12 @@ func (f *Fetcher) followOne(ctx context.Context, src Source, link string) (strin
 	if err != nil {
 		return "", fmt.Errorf("item page %s: %w: %w", resp.URL, ErrParse, err)
 	}
-	content := clean(src.HTML.ContentOf(root))
+	content := clean(spec.ContentOf(root))
 	if content == "" {
 		if service := detectBotCheck(doc); service != "" {
 			return "", fmt.Errorf("item page %s: %w: bot check (%s)", resp.URL, ErrNotAFeed, service)
 		}
-		return "", fmt.Errorf("item page %s: content selector %q matched nothing", resp.URL, src.HTML.Content.String())
+		return "", fmt.Errorf("item page %s: content selector %q matched nothing", resp.URL, spec.Content.String())
 	}
 	return cutRunes(content, maxContentRunes), nil
 }

@@ -64,7 +64,7 @@ func TestFollowReadsEachPageOnceWithinItsBounds(t *testing.T) {
 		}
 	}
 	f := newTestFetcher(Options{})
-	errs := f.Follow(context.Background(), Source{Name: "by", URL: "https://list.example/", HTML: statementsSpec(t, true)}, items)
+	errs := f.Follow(context.Background(), attache.Feed{Name: "by", URL: "https://list.example/", HTML: statementsSpec(t, true)}, items)
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("item %d: %v", i, err)
@@ -117,7 +117,7 @@ func TestAnItemPageThatFailsLeavesItsItemAsItWas(t *testing.T) {
 		{Title: "a local file", Link: "file:///etc/passwd"},
 		{Title: "no link"},
 	}
-	errs := newTestFetcher(Options{}).Follow(context.Background(), Source{Name: "by", URL: srv.URL + "/list/", HTML: statementsSpec(t, true)}, items)
+	errs := newTestFetcher(Options{}).Follow(context.Background(), attache.Feed{Name: "by", URL: srv.URL + "/list/", HTML: statementsSpec(t, true)}, items)
 	if errs[0] != nil {
 		t.Fatalf("the good page: %v", errs[0])
 	}
@@ -158,7 +158,7 @@ func TestFollowStopsWhenCancelled(t *testing.T) {
 		items[i].Link = fmt.Sprintf("%s/%d.html", srv.URL, i)
 	}
 	start := time.Now()
-	errs := newTestFetcher(Options{}).Follow(ctx, Source{URL: srv.URL, HTML: statementsSpec(t, true)}, items)
+	errs := newTestFetcher(Options{}).Follow(ctx, attache.Feed{URL: srv.URL, HTML: statementsSpec(t, true)}, items)
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("a cancelled follow took %v", took)
 	}

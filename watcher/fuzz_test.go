@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/attache-dev/attache"
 )
 
 // walkFiles lists the files under root with the given extension; a missing
@@ -70,7 +72,7 @@ func FuzzParseFeed(f *testing.F) {
 		f.Add([]byte(s), "")
 	}
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		items, err := ParseItems(&Response{Body: body, ContentType: contentType, URL: "https://example.org/feed"}, Source{Name: "fuzz"}, testNow)
+		items, err := ParseItems(&Response{Body: body, ContentType: contentType, URL: "https://example.org/feed"}, attache.Feed{Name: "fuzz"}, testNow)
 		if err != nil {
 			if !errors.Is(err, ErrParse) && !errors.Is(err, ErrNotAFeed) {
 				t.Fatalf("got error %v, want a parse error or not-a-feed", err)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/attache-dev/attache"
 )
 
 func TestDenyPrivateControlRefusesEveryAddressThatIsNotPublic(t *testing.T) {
@@ -61,8 +63,8 @@ func TestDenyPrivateControlRefusesEveryAddressThatIsNotPublic(t *testing.T) {
 			if !strings.Contains(err.Error(), ": "+tt.reason+", and http.deny_private is on") {
 				t.Errorf("got %q, want the reason %q", err, tt.reason)
 			}
-			if got := Classify(err); got != ClassNetworkError {
-				t.Errorf("got class %q, want %q", got, ClassNetworkError)
+			if got := Classify(err); got != attache.PollNetworkError {
+				t.Errorf("got class %q, want %q", got, attache.PollNetworkError)
 			}
 		})
 	}
@@ -112,15 +114,15 @@ func guardedServer(t *testing.T) (*atomic.Int32, string) {
 
 func TestDenyPrivateRefusesALoopbackFeed(t *testing.T) {
 	hits, url := guardedServer(t)
-	src := Source{Name: "local", URL: url + "/feed"}
+	src := attache.Feed{Name: "local", URL: url + "/feed"}
 
 	t.Run("with deny_private the connection is refused before a request is sent", func(t *testing.T) {
 		_, err := newTestFetcher(Options{DenyPrivate: true}).Items(context.Background(), src, Conditional{}, testNow)
 		if !errors.Is(err, ErrDenied) {
 			t.Fatalf("got %v, want ErrDenied", err)
 		}
-		if got := Classify(err); got != ClassNetworkError {
-			t.Errorf("got class %q, want %q", got, ClassNetworkError)
+		if got := Classify(err); got != attache.PollNetworkError {
+			t.Errorf("got class %q, want %q", got, attache.PollNetworkError)
 		}
 		want := `feed "local": fetch ` + src.URL + ": refused to connect to 127.0.0.1: a loopback address, and http.deny_private is on"
 		if err.Error() != want {
@@ -207,7 +209,7 @@ func TestDenyPrivateChecksEveryConnectionAfterRedirectsAndDNS(t *testing.T) {
 	}
 
 	t.Run("a public feed is fetched", func(t *testing.T) {
-		res, err := newFetcher().Items(context.Background(), Source{URL: "http://feeds.example.org/safe"}, Conditional{}, testNow)
+		res, err := newFetcher().Items(context.Background(), attache.Feed{URL: "http://feeds.example.org/safe"}, Conditional{}, testNow)
 		if err != nil || len(res.Items) != 1 {
 			t.Fatalf("got %d items and error %v, want 1 item", len(res.Items), err)
 		}
@@ -225,8 +227,8 @@ func TestDenyPrivateChecksEveryConnectionAfterRedirectsAndDNS(t *testing.T) {
 			if !strings.Contains(err.Error(), "refused to connect to 127.0.0.1: a loopback address") {
 				t.Errorf("got %q, want it to name 127.0.0.1", err)
 			}
-			if got := Classify(err); got != ClassNetworkError {
-				t.Errorf("got class %q, want %q", got, ClassNetworkError)
+			if got := Classify(err); got != attache.PollNetworkError {
+				t.Errorf("got class %q, want %q", got, attache.PollNetworkError)
 			}
 		})
 	}
@@ -245,20 +247,20 @@ func TestDenyPrivateRefusesLocalFiles(t *testing.T) {
 		{"a file URL is refused", "file://" + filepath.ToSlash(path)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := newTestFetcher(Options{DenyPrivate: true}).Items(context.Background(), Source{Name: "f", URL: tt.source}, Conditional{}, testNow)
+			_, err := newTestFetcher(Options{DenyPrivate: true}).Items(context.Background(), attache.Feed{Name: "f", URL: tt.source}, Conditional{}, testNow)
 			if !errors.Is(err, ErrDenied) {
 				t.Fatalf("got %v, want ErrDenied", err)
 			}
 			if !strings.HasSuffix(err.Error(), ": local files are not allowed with http.deny_private") {
 				t.Errorf("got %q, want it to say local files are not allowed", err)
 			}
-			if got := Classify(err); got != ClassNetworkError {
-				t.Errorf("got class %q, want %q", got, ClassNetworkError)
+			if got := Classify(err); got != attache.PollNetworkError {
+				t.Errorf("got class %q, want %q", got, attache.PollNetworkError)
 			}
 		})
 	}
 	t.Run("without deny_private the file is read", func(t *testing.T) {
-		res, err := newTestFetcher(Options{}).Items(context.Background(), Source{Name: "f", URL: path}, Conditional{}, testNow)
+		res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{Name: "f", URL: path}, Conditional{}, testNow)
 		if err != nil || len(res.Items) != 20 {
 			t.Fatalf("got %d items and error %v, want 20 items", len(res.Items), err)
 		}

@@ -5,24 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/scrape"
-)
 
-// Source is a feed to read, or an HTML list page when HTML is set.
-type Source struct {
-	// Name is the configured feed's name, which every item carries. Empty
-	// for a source that is not a configured feed: its URL is used instead.
-	Name string
-	// URL is an http(s) URL, a file:// URL or a local path.
-	URL string
-	// Lang is the feed's configured language, given to every item. Empty
-	// means the feed's own declared language (its primary tag), if any.
-	Lang string
-	// HTML, when set, makes the source an HTML list page read through
-	// these selectors (ParsePage) instead of a feed.
-	HTML *scrape.Spec
-}
+	"github.com/attache-dev/attache"
+)
 
 // Result is what one poll of a feed gave.
 type Result struct {
@@ -44,8 +30,8 @@ type Result struct {
 // for a feed or ParsePage for an HTML list page (a source with HTML
 // selectors), with the same client, limits and conditional GET. now is the
 // time the poll started; undated items take it.
-func (f *Fetcher) Items(ctx context.Context, src Source, cond Conditional, now time.Time) (Result, error) {
-	name := src.name()
+func (f *Fetcher) Items(ctx context.Context, src attache.Feed, cond Conditional, now time.Time) (Result, error) {
+	name := src.Label()
 	accept, parse := acceptFeed, ParseItems
 	if src.HTML != nil {
 		accept, parse = acceptPage, ParsePage
@@ -68,19 +54,10 @@ func (f *Fetcher) Items(ctx context.Context, src Source, cond Conditional, now t
 	return res, nil
 }
 
-// name is how messages and items name the source: its configured name, or
-// else its URL.
-func (src Source) name() string {
-	if src.Name == "" {
-		return src.URL
-	}
-	return src.Name
-}
-
 // ParseItems parses a fetched document and normalises its entries into
 // items (SPEC §4). A response that is NotModified has none. Errors wrap
 // ErrNotAFeed or ErrParse.
-func ParseItems(resp *Response, src Source, now time.Time) ([]attache.Item, error) {
+func ParseItems(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error) {
 	if resp == nil || resp.NotModified {
 		return nil, nil
 	}
@@ -93,4 +70,15 @@ func ParseItems(resp *Response, src Source, now time.Time) ([]attache.Item, erro
 		return nil, err
 	}
 	return normalizeFeed(feed, src, resp.URL, now), nil
+}
+
+// compileHTML compiles the selectors of an HTML list page. The
+// configuration has checked them already; a source given on the command
+// line is checked the same way before it is read.
+func compileHTML(h *attache.HTMLSpec) (*scrape.Spec, error) {
+	spec, problems := scrape.Compile(*h)
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("html %s: %s", problems[0].Key, problems[0].Msg)
+	}
+	return spec, nil
 }

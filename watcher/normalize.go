@@ -15,11 +15,8 @@ const futureSlack = 24 * time.Hour
 
 // normalizeFeed turns the entries of a parsed feed into items, in document
 // order. now stands in for dates that are missing or not believed.
-func normalizeFeed(feed *gofeed.Feed, src Source, finalURL string, now time.Time) []attache.Item {
-	name := src.Name
-	if name == "" {
-		name = src.URL
-	}
+func normalizeFeed(feed *gofeed.Feed, src attache.Feed, finalURL string, now time.Time) []attache.Item {
+	name := src.Label()
 	lang := src.Lang
 	if lang == "" {
 		lang = primaryLang(feed.Language)

@@ -13,7 +13,7 @@ func parseRSS(t *testing.T, items string) []attache.Item {
 	t.Helper()
 	doc := `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>` +
 		`<link>https://www.Example.org/ru/</link><language>ru-RU</language>` + items + `</channel></rss>`
-	got, err := ParseItems(&Response{Body: []byte(doc), URL: "https://feeds.example.org/rss.xml"}, Source{Name: "mfa"}, testNow)
+	got, err := ParseItems(&Response{Body: []byte(doc), URL: "https://feeds.example.org/rss.xml"}, attache.Feed{Name: "mfa"}, testNow)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
@@ -110,7 +110,7 @@ func TestItemDates(t *testing.T) {
 	t.Run("the updated date stands in for a missing published date", func(t *testing.T) {
 		doc := `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>1</id><title>x</title>` +
 			`<updated>2026-08-01T12:00:00+02:00</updated></entry></feed>`
-		items, err := ParseItems(&Response{Body: []byte(doc)}, Source{Name: "a"}, testNow)
+		items, err := ParseItems(&Response{Body: []byte(doc)}, attache.Feed{Name: "a"}, testNow)
 		if err != nil {
 			t.Fatalf("parse: %v", err)
 		}
@@ -145,7 +145,7 @@ func TestCleanRepairsText(t *testing.T) {
 		Description: "line one\nline\ttwo\r\n",
 		Categories:  []string{"\x1b[31mred"},
 	}}}
-	it := normalizeFeed(feed, Source{Name: "x", Lang: "en"}, "", testNow)[0]
+	it := normalizeFeed(feed, attache.Feed{Name: "x", Lang: "en"}, "", testNow)[0]
 	if it.Title != "bad  byte and C1 control" {
 		t.Errorf("got title %q, want invalid bytes and controls dropped", it.Title)
 	}
@@ -159,7 +159,7 @@ func TestCleanRepairsText(t *testing.T) {
 
 func TestKremlinCapture(t *testing.T) {
 	items, err := ParseItems(&Response{Body: readTestdata(t, "kremlin-en-all-2018-01-07.atom.xml"), ContentType: "application/atom+xml",
-		URL: "http://en.kremlin.ru/events/all/feed"}, Source{Name: "kremlin-en", Lang: "en"}, testNow)
+		URL: "http://en.kremlin.ru/events/all/feed"}, attache.Feed{Name: "kremlin-en", Lang: "en"}, testNow)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}

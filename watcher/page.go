@@ -23,12 +23,16 @@ import (
 // A page on which the selectors find no item is an error wrapping
 // ErrSelectorsMatchedNothing, never an empty list: the site changed its
 // layout. A bot-check page wraps ErrNotAFeed, as it does for feeds.
-func ParsePage(resp *Response, src Source, now time.Time) ([]attache.Item, error) {
+func ParsePage(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error) {
 	if resp == nil || resp.NotModified {
 		return nil, nil
 	}
 	if src.HTML == nil {
 		return nil, errors.New("source has no HTML selectors")
+	}
+	spec, err := compileHTML(src.HTML)
+	if err != nil {
+		return nil, err
 	}
 	if now.IsZero() {
 		now = time.Now()
@@ -41,11 +45,11 @@ func ParsePage(resp *Response, src Source, now time.Time) ([]attache.Item, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrParse, err)
 	}
-	entries, matched := src.HTML.Items(root)
+	entries, matched := spec.Items(root)
 	if len(entries) == 0 {
-		return nil, matchedNothing(doc, src.HTML, matched, resp.ContentType)
+		return nil, matchedNothing(doc, spec, matched, resp.ContentType)
 	}
-	return normalizePage(entries, root, src, resp.URL, now), nil
+	return normalizePage(entries, root, src, spec.DateFormat, resp.URL, now), nil
 }
 
 // matchedNothing explains a page without items: a bot check, or else
@@ -65,8 +69,8 @@ func matchedNothing(doc []byte, spec *scrape.Spec, matched int, contentType stri
 }
 
 // normalizePage turns a page's entries into items, in document order.
-func normalizePage(entries []scrape.Entry, root *html.Node, src Source, finalURL string, now time.Time) []attache.Item {
-	name := src.name()
+func normalizePage(entries []scrape.Entry, root *html.Node, src attache.Feed, dateFormat, finalURL string, now time.Time) []attache.Item {
+	name := src.Label()
 	lang := src.Lang
 	if lang == "" {
 		lang = primaryLang(scrape.Lang(root))
@@ -81,7 +85,7 @@ func normalizePage(entries []scrape.Entry, root *html.Node, src Source, finalURL
 		link := pageLink(page, base, e.Link)
 		norm := NormalizeLink(link)
 		it := attache.Item{Feed: name, Title: clean(e.Title), Link: link, Summary: clean(e.Summary), Lang: lang}
-		it.Published, it.DateMissing = pageDate(e.Date, src.HTML.DateFormat, now)
+		it.Published, it.DateMissing = pageDate(e.Date, dateFormat, now)
 		key := norm
 		if key == "" {
 			key = hashKey(it.Title, clean(e.Date), it.Summary)

@@ -10,31 +10,27 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache"
 )
 
 // statementsSpec is the selectors of the Belarus ministry's list page, as
 // rules.yaml ships them.
-func statementsSpec(t testing.TB, follow bool) *scrape.Spec {
+func statementsSpec(t testing.TB, follow bool) *attache.HTMLSpec {
 	t.Helper()
-	item, err := scrape.CompileSelector("a.tabs-content__item")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &scrape.Spec{Item: item, Title: scrape.MustValue("h2"), Link: scrape.MustValue("@href"), Date: scrape.MustValue("span.date._small")}
+	s := &attache.HTMLSpec{Item: "a.tabs-content__item", Title: "h2", Link: "@href", Date: "span.date._small"}
 	if follow {
-		s.Follow, s.Content = true, scrape.MustValue("section.content-page")
+		s.Follow, s.Content = true, "section.content-page"
 	}
 	return s
 }
 
 // pageItems serves body at /ru/press/statements/ and reads it as a list
 // page.
-func pageItems(t *testing.T, contentType string, body []byte, spec *scrape.Spec) (Result, error, string) {
+func pageItems(t *testing.T, contentType string, body []byte, spec *attache.HTMLSpec) (Result, error, string) {
 	t.Helper()
 	srv := serveBytes(t, contentType, body)
 	url := srv.URL + "/ru/press/statements/"
-	res, err := newTestFetcher(Options{}).Items(context.Background(), Source{Name: "by", URL: url, HTML: spec}, Conditional{}, testNow)
+	res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{Name: "by", URL: url, HTML: spec}, Conditional{}, testNow)
 	return res, err, srv.URL
 }
 
@@ -129,9 +125,8 @@ func TestListItemsGetAbsoluteLinksKeysAndDates(t *testing.T) {
 
 func TestEveryUsualDateFormIsReadAndLinksResolveAgainstTheBase(t *testing.T) {
 	body := readTestdata(t, "pages/dates-and-links.html")
-	item, _ := scrape.CompileSelector("ul.list1 li")
-	spec := func(date string) *scrape.Spec {
-		return &scrape.Spec{Item: item, Title: scrape.MustValue("a"), Link: scrape.MustValue("a@href"), Date: scrape.MustValue(date)}
+	spec := func(date string) *attache.HTMLSpec {
+		return &attache.HTMLSpec{Item: "ul.list1 li", Title: "a", Link: "a@href", Date: date}
 	}
 	res, err, base := pageItems(t, "text/html", body, spec("span.date"))
 	if err != nil {
@@ -195,7 +190,7 @@ func TestEveryUsualDateFormIsReadAndLinksResolveAgainstTheBase(t *testing.T) {
 
 func TestALayoutChangeIsItsOwnErrorNotAnEmptyFeed(t *testing.T) {
 	_, err, _ := pageItems(t, "text/html; charset=utf-8", readTestdata(t, "pages/statements-redesigned.html"), statementsSpec(t, false))
-	if !errors.Is(err, ErrSelectorsMatchedNothing) || Classify(err) != ClassSelectorsMatchedNothing {
+	if !errors.Is(err, ErrSelectorsMatchedNothing) || Classify(err) != attache.PollSelectorsMatchedNothing {
 		t.Fatalf("a redesigned page: %v (class %s), want selectors_matched_nothing", err, Classify(err))
 	}
 	for _, want := range []string{`"a.tabs-content__item" matched no element`, "новый сайт", "layout"} {
@@ -204,7 +199,7 @@ func TestALayoutChangeIsItsOwnErrorNotAnEmptyFeed(t *testing.T) {
 		}
 	}
 	_, err, _ = pageItems(t, "text/html", []byte("  \n"), statementsSpec(t, false))
-	if Classify(err) != ClassSelectorsMatchedNothing {
+	if Classify(err) != attache.PollSelectorsMatchedNothing {
 		t.Errorf("an empty page: %v, want selectors_matched_nothing", err)
 	}
 }
@@ -212,7 +207,7 @@ func TestALayoutChangeIsItsOwnErrorNotAnEmptyFeed(t *testing.T) {
 func TestABotCheckPageStaysNotAFeed(t *testing.T) {
 	for _, name := range []string{"botcheck-f5.html", "botcheck-cloudflare.html"} {
 		_, err, _ := pageItems(t, "text/html", readTestdata(t, name), statementsSpec(t, false))
-		if Classify(err) != ClassNotAFeed || !strings.Contains(err.Error(), "bot check") {
+		if Classify(err) != attache.PollNotAFeed || !strings.Contains(err.Error(), "bot check") {
 			t.Errorf("%s: %v (class %s), want not_a_feed naming the bot check", name, err, Classify(err))
 		}
 	}
@@ -231,7 +226,7 @@ func TestAListPageIsFetchedAsAPageWithValidators(t *testing.T) {
 		w.Write(body)
 	})
 	f := newTestFetcher(Options{})
-	src := Source{Name: "by", URL: srv.URL, HTML: statementsSpec(t, false)}
+	src := attache.Feed{Name: "by", URL: srv.URL, HTML: statementsSpec(t, false)}
 	res, err := f.Items(context.Background(), src, Conditional{}, testNow)
 	if err != nil || res.ETag != `"v1"` || len(res.Items) != 4 {
 		t.Fatalf("first fetch: %d items, etag %q, %v", len(res.Items), res.ETag, err)

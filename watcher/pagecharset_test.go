@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/attache-dev/attache"
+
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -74,9 +76,9 @@ func FuzzParsePage(f *testing.F) {
 	spec := statementsSpec(f, false)
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
 		items, err := ParsePage(&Response{URL: "https://mfa.example/en/press/statements/", Body: body, ContentType: contentType, StatusCode: 200},
-			Source{Name: "by", HTML: spec}, testNow)
+			attache.Feed{Name: "by", HTML: spec}, testNow)
 		if err != nil {
-			if c := Classify(err); c != ClassSelectorsMatchedNothing && c != ClassNotAFeed && c != ClassParseError {
+			if c := Classify(err); c != attache.PollSelectorsMatchedNothing && c != attache.PollNotAFeed && c != attache.PollParseError {
 				t.Fatalf("error of class %s: %v", c, err)
 			}
 			return

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/attache-dev/attache"
 )
 
 func TestNotAFeed(t *testing.T) {
@@ -35,7 +37,7 @@ func TestNotAFeed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseItems(&Response{Body: tt.body, ContentType: tt.contentType}, Source{Name: "x"}, testNow)
+			_, err := ParseItems(&Response{Body: tt.body, ContentType: tt.contentType}, attache.Feed{Name: "x"}, testNow)
 			if !errors.Is(err, ErrNotAFeed) {
 				t.Fatalf("got error %v, want ErrNotAFeed", err)
 			}
@@ -56,12 +58,12 @@ func TestNotAFeed(t *testing.T) {
 
 func TestBotCheckOverHTTP(t *testing.T) {
 	srv := serveBytes(t, "text/html", readTestdata(t, "botcheck-f5.html"))
-	res, err := newTestFetcher(Options{}).Items(context.Background(), Source{Name: "mid-ru", URL: srv.URL}, Conditional{}, testNow)
+	res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{Name: "mid-ru", URL: srv.URL}, Conditional{}, testNow)
 	if !errors.Is(err, ErrNotAFeed) || !strings.Contains(err.Error(), "bot check") {
 		t.Fatalf("got error %v, want ErrNotAFeed saying bot check", err)
 	}
-	if got := Classify(err); got != ClassNotAFeed {
-		t.Errorf("got class %q, want %q", got, ClassNotAFeed)
+	if got := Classify(err); got != attache.PollNotAFeed {
+		t.Errorf("got class %q, want %q", got, attache.PollNotAFeed)
 	}
 	if res.ETag != "" || res.LastModified != "" || res.Items != nil {
 		t.Errorf("got result %+v, want no items and no validators after a failure", res)
@@ -84,7 +86,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseItems(&Response{Body: tt.body}, Source{Name: "x"}, testNow)
+			_, err := ParseItems(&Response{Body: tt.body}, attache.Feed{Name: "x"}, testNow)
 			if !errors.Is(err, ErrParse) {
 				t.Fatalf("got error %v, want ErrParse", err)
 			}
@@ -94,8 +96,8 @@ func TestParseErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.wantInMsg) {
 				t.Errorf("got message %q, want it to contain %q", err, tt.wantInMsg)
 			}
-			if got := Classify(err); got != ClassParseError {
-				t.Errorf("got class %q, want %q", got, ClassParseError)
+			if got := Classify(err); got != attache.PollParseError {
+				t.Errorf("got class %q, want %q", got, attache.PollParseError)
 			}
 		})
 	}
@@ -130,7 +132,7 @@ func TestSniffRoot(t *testing.T) {
 func TestLeadingJunkBeforeAFeed(t *testing.T) {
 	koi8 := readTestdata(t, "sample-ru-koi8r.rss.xml")
 	doc := append([]byte("\nWarning: Undefined variable $x in index.php on line 3<br />\n"), koi8...)
-	items, err := ParseItems(&Response{Body: doc}, Source{Name: "x"}, testNow)
+	items, err := ParseItems(&Response{Body: doc}, attache.Feed{Name: "x"}, testNow)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
@@ -143,7 +145,7 @@ func TestBotCheckNeedsANonFeed(t *testing.T) {
 	// A feed whose item quotes a challenge page's words is still a feed.
 	doc := []byte(`<rss version="2.0"><channel><title>t</title><item><guid>1</guid>` +
 		`<title>Just a moment... the bobcmn story</title></item></channel></rss>`)
-	items, err := ParseItems(&Response{Body: doc}, Source{Name: "x"}, testNow)
+	items, err := ParseItems(&Response{Body: doc}, attache.Feed{Name: "x"}, testNow)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}

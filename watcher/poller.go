@@ -13,36 +13,24 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
-	"github.com/attache-dev/attache/scrape"
 	"github.com/attache-dev/attache/store"
 )
-
-// Feed is one configured feed as the poller sees it.
-type Feed struct {
-	Name     string
-	URL      string
-	Lang     string
-	Tags     []string
-	Schedule string // cron spec; empty takes the default
-	// StaleAfter is how long the feed may fail before a health alert;
-	// DefaultStaleAfter when zero.
-	StaleAfter time.Duration
-	// HTML, when set, makes the feed an HTML list page read through these
-	// selectors; with Follow, the pages of its new items are read too.
-	HTML *scrape.Spec
-}
-
-// RuleInfo is what alerts need of a rule besides its query.
-type RuleInfo struct {
-	Description string
-	Severity    attache.Severity
-	Notify      []string // destination names
-}
 
 // Ruleset is the compiled rules with what alerts need of each.
 type Ruleset struct {
 	Matcher *rules.Matcher
-	Rules   map[string]RuleInfo
+	// Rules are the configured rules by name: their description,
+	// severity and destinations.
+	Rules map[string]attache.Rule
+}
+
+// NewRuleset joins the matcher compiled from rs with the rules themselves.
+func NewRuleset(m *rules.Matcher, rs []attache.Rule) *Ruleset {
+	out := &Ruleset{Matcher: m, Rules: make(map[string]attache.Rule, len(rs))}
+	for _, r := range rs {
+		out.Rules[r.Name] = r
+	}
+	return out
 }
 
 // State is what the poller needs of the store.
@@ -118,9 +106,9 @@ func (p *Poller) Reconfigure(f *Fetcher, rs *Ruleset, backfill time.Duration, he
 // PollResult is what one poll of one feed did.
 type PollResult struct {
 	Feed  string
-	Class string // Classify's classes, or "skipped" / "backoff"
-	Items int    // items in the feed
-	New   int    // items not seen before
+	Class attache.PollClass
+	Items int // items in the feed
+	New   int // items not seen before
 	// Restated counts new items whose story a recorded item already told
 	// (a rewritten GUID, the same link in another feed): not alerted.
 	Restated int
@@ -136,14 +124,6 @@ type PollResult struct {
 	Success bool
 }
 
-// Outcome classes besides Classify's.
-const (
-	ClassSkipped    = "skipped"     // a poll of the feed was still running
-	ClassBackoff    = "backoff"     // the feed failed repeatedly and waits
-	ClassStateError = "state_error" // the store failed
-	ClassCancelled  = "cancelled"   // shutdown cut the poll short
-)
-
 // Log keys.
 const (
 	keyFeed   = "feed"
@@ -156,10 +136,10 @@ const (
 
 // Poll polls one feed. A poll of the same feed still running makes it a
 // no-op ("skipped"): feeds are polled one at a time each.
-func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
+func (p *Poller) Poll(ctx context.Context, f attache.Feed) PollResult {
 	mu, _ := p.running.LoadOrStore(f.Name, &sync.Mutex{})
 	if !mu.(*sync.Mutex).TryLock() {
-		return PollResult{Feed: f.Name, Class: ClassSkipped}
+		return PollResult{Feed: f.Name, Class: attache.PollSkipped}
 	}
 	defer mu.(*sync.Mutex).Unlock()
 	start := time.Now()
@@ -167,7 +147,7 @@ func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
 	if p.observe != nil {
 		p.observe(out, time.Since(start))
 	}
-	if out.Class == ClassStateError {
+	if out.Class == attache.PollStateError {
 		// The feed was fine; the store was not. Nothing of the poll was
 		// recorded, so its items stay new for the next poll.
 		p.log.Error("poll not recorded", keyFeed, f.Name, keyErr, out.Err)
@@ -175,17 +155,17 @@ func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
 	return out
 }
 
-func (p *Poller) poll(ctx context.Context, f Feed, conf *pollConfig) PollResult {
+func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) PollResult {
 	now := p.now().UTC()
 	st, err := p.state.FeedState(ctx, f.Name)
 	if err != nil {
-		return PollResult{Feed: f.Name, Class: ClassStateError, Err: fmt.Errorf("feed %q: read state: %w", f.Name, err)}
+		return PollResult{Feed: f.Name, Class: attache.PollStateError, Err: fmt.Errorf("feed %q: read state: %w", f.Name, err)}
 	}
 	if wait := backoff(st.ConsecutiveErrors); wait > 0 && now.Before(st.LastPoll.Add(wait)) {
 		p.log.Debug("feed in backoff", keyFeed, f.Name, "until", st.LastPoll.Add(wait))
-		return PollResult{Feed: f.Name, Class: ClassBackoff}
+		return PollResult{Feed: f.Name, Class: attache.PollBackoff}
 	}
-	res, err := conf.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML},
+	res, err := conf.fetcher.Items(ctx, f,
 		Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
 	if err != nil {
 		return p.failed(ctx, f, st, now, err, conf)
@@ -196,12 +176,12 @@ func (p *Poller) poll(ctx context.Context, f Feed, conf *pollConfig) PollResult 
 	st.Feed, st.LastPoll, st.LastSuccess, st.ConsecutiveErrors = f.Name, now, now, 0
 	health := healthOnSuccess(f, &st, now, conf.health)
 	if res.NotModified {
-		out := PollResult{Feed: f.Name, Class: ClassNotModified, Success: true}
+		out := PollResult{Feed: f.Name, Class: attache.PollNotModified, Success: true}
 		if err := p.saveState(ctx, st, health, now); err != nil {
-			out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
+			out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
 			return out
 		}
-		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassNotModified)
+		p.log.Debug("polled", keyFeed, f.Name, keyClass, attache.PollNotModified)
 		p.notifyQueued(len(health))
 		return out
 	}
@@ -237,11 +217,11 @@ func backoff(n int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
-func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
+func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
 	if ctx.Err() != nil {
 		// Shutting down: the feed did not fail, the poll was cut short. It
 		// is polled again after the restart; nothing is recorded.
-		return PollResult{Feed: f.Name, Class: ClassCancelled, Err: err}
+		return PollResult{Feed: f.Name, Class: attache.PollCancelled, Err: err}
 	}
 	class := Classify(err)
 	msg := err.Error()

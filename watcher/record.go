@@ -16,15 +16,15 @@ const maxBaselineReport = 10
 
 // record finds the items the feed has not recorded yet, matches them, and
 // records items, state and alerts in one transaction.
-func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig, health []attache.Alert) PollResult {
-	out := PollResult{Feed: f.Name, Class: ClassOK, Items: len(items), First: !st.Baselined, Success: true}
+func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig, health []attache.Alert) PollResult {
+	out := PollResult{Feed: f.Name, Class: attache.PollOK, Items: len(items), First: !st.Baselined, Success: true}
 	keys := make([]string, len(items))
 	for i, it := range items {
 		keys[i] = it.Key
 	}
 	unseen, err := p.state.Unseen(ctx, f.Name, keys)
 	if err != nil {
-		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: find new items: %w", f.Name, err)
+		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: find new items: %w", f.Name, err)
 		return out
 	}
 	isNew := make(map[string]bool, len(unseen))
@@ -34,7 +34,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 
 	told, err := p.toldStories(ctx, items, isNew)
 	if err != nil {
-		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: find known stories: %w", f.Name, err)
+		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: find known stories: %w", f.Name, err)
 		return out
 	}
 
@@ -59,7 +59,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 		if ctx.Err() != nil {
 			// Shutting down while item pages were read: nothing is
 			// recorded, and the next poll finds the same items new.
-			return PollResult{Feed: f.Name, Class: ClassCancelled, Err: ctx.Err()}
+			return PollResult{Feed: f.Name, Class: attache.PollCancelled, Err: ctx.Err()}
 		}
 	}
 
@@ -89,7 +89,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 	st.Baselined = true
 	queued, err := p.state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Now: now})
 	if err != nil {
-		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
+		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
 		return out
 	}
 	out.Queued = len(queued)
@@ -102,7 +102,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 	if out.First {
 		p.logBaseline(ctx, f, out, wouldMatch)
 	} else {
-		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassOK, keyItems, out.Items, keyNew, out.New, keyQueued, out.Queued)
+		p.log.Debug("polled", keyFeed, f.Name, keyClass, attache.PollOK, keyItems, out.Items, keyNew, out.New, keyQueued, out.Queued)
 	}
 	p.notifyQueued(out.Queued)
 	return out
@@ -119,7 +119,7 @@ const MaxFollowPerPoll = 40
 // text. On a feed's first poll only the items that backfill lets through
 // are followed: the others are recorded without alerts, and reading every
 // page of a new source would cost its server a burst for nothing.
-func (p *Poller) follow(ctx context.Context, f Feed, conf *pollConfig, fresh []attache.Item, news []int, first bool, now time.Time) {
+func (p *Poller) follow(ctx context.Context, f attache.Feed, conf *pollConfig, fresh []attache.Item, news []int, first bool, now time.Time) {
 	var pick []int
 	for _, i := range news {
 		if !first || inBackfill(fresh[i], now, conf.backfill) {
@@ -138,7 +138,7 @@ func (p *Poller) follow(ctx context.Context, f Feed, conf *pollConfig, fresh []a
 	for k, i := range pick {
 		batch[k] = fresh[i]
 	}
-	errs := conf.fetcher.Follow(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML}, batch)
+	errs := conf.fetcher.Follow(ctx, f, batch)
 	failed := 0
 	for k, i := range pick {
 		if errs[k] != nil {
@@ -186,7 +186,7 @@ func matchSummary(it attache.Item, ms []attache.Match) string {
 // logBaseline says, once per feed, what its first poll recorded and which
 // items would have matched: a new feed never floods a channel, but the user
 // sees that the rules work on it.
-func (p *Poller) logBaseline(ctx context.Context, f Feed, out PollResult, wouldMatch []string) {
+func (p *Poller) logBaseline(ctx context.Context, f attache.Feed, out PollResult, wouldMatch []string) {
 	attrs := []any{keyFeed, f.Name, keyItems, out.New, "would_have_matched", len(wouldMatch), keyQueued, out.Queued}
 	if len(wouldMatch) > maxBaselineReport {
 		wouldMatch = append(wouldMatch[:maxBaselineReport], fmt.Sprintf("and %d more", len(wouldMatch)-maxBaselineReport))

@@ -3,6 +3,8 @@ package watcher
 import (
 	"testing"
 
+	"github.com/attache-dev/attache"
+
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
 )
@@ -18,7 +20,7 @@ func TestFeedsThatLookLikeSomethingElseAreStillFeeds(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			items, err := ParseItems(&Response{Body: []byte(c.body)}, Source{Name: "f"}, testNow)
+			items, err := ParseItems(&Response{Body: []byte(c.body)}, attache.Feed{Name: "f"}, testNow)
 			if err != nil || len(items) != 1 || items[0].Title != "НАТО" {
 				t.Fatalf("items %+v, err %v; want the one item", items, err)
 			}

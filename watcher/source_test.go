@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/attache-dev/attache"
 )
 
 func TestLocalSources(t *testing.T) {
@@ -24,7 +26,7 @@ func TestLocalSources(t *testing.T) {
 		{"a relative path is read from disk", filepath.Join("..", "testdata", "kremlin-en-all-2018-01-07.atom.xml")},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := newTestFetcher(Options{}).Items(context.Background(), Source{URL: tt.source}, Conditional{ETag: `"x"`}, testNow)
+			res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{URL: tt.source}, Conditional{ETag: `"x"`}, testNow)
 			if err != nil {
 				t.Fatalf("items: %v", err)
 			}

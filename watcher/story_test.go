@@ -3,6 +3,8 @@ package watcher
 import (
 	"strings"
 	"testing"
+
+	"github.com/attache-dev/attache"
 )
 
 func TestALinkSharedByEntriesOrPointingAtTheSiteIsNoStory(t *testing.T) {
@@ -12,7 +14,7 @@ func TestALinkSharedByEntriesOrPointingAtTheSiteIsNoStory(t *testing.T) {
 <item><guid>3</guid><title>NATO three</title><link>https://mfa.example/</link></item>
 <item><guid>4</guid><title>NATO four</title><link>https://mfa.example/press/4?utm_source=rss</link></item>
 </channel></rss>`
-	items, err := ParseItems(&Response{Body: []byte(doc)}, Source{Name: "f"}, testNow)
+	items, err := ParseItems(&Response{Body: []byte(doc)}, attache.Feed{Name: "f"}, testNow)
 	if err != nil || len(items) != 4 {
 		t.Fatalf("items %d, %v", len(items), err)
 	}

@@ -37,7 +37,7 @@ const (
 // sweepClasses are the only ways a corpus file may fail: it is a broken
 // feed, not a feed, or too big; never a network error, a timeout or an
 // HTTP error, since the files are served locally and whole.
-var sweepClasses = []string{ClassParseError, ClassNotAFeed, ClassTooLarge}
+var sweepClasses = []attache.PollClass{attache.PollParseError, attache.PollNotAFeed, attache.PollTooLarge}
 
 // sweepFile is one corpus file, as the sweep's server answers it.
 type sweepFile struct {
@@ -49,7 +49,7 @@ type sweepFile struct {
 // sweepStats are what the sweep counts, per corpus and in all.
 type sweepStats struct {
 	files, ok, items, matches int
-	classes                   map[string]int
+	classes                   map[attache.PollClass]int
 	slowest                   string
 	slowestTime               time.Duration
 	largest                   string
@@ -74,7 +74,7 @@ func (s *sweepStats) add(o sweepStats) {
 
 func (s *sweepStats) String() string {
 	return fmt.Sprintf("%d files: %d parsed ok, %d parse_error, %d not_a_feed, %d too_large; %d items, %d matches; slowest %s (%s); largest allocation %s (%.1f MiB)",
-		s.files, s.ok, s.classes[ClassParseError], s.classes[ClassNotAFeed], s.classes[ClassTooLarge],
+		s.files, s.ok, s.classes[attache.PollParseError], s.classes[attache.PollNotAFeed], s.classes[attache.PollTooLarge],
 		s.items, s.matches, s.slowest, s.slowestTime.Round(time.Microsecond), s.largest, float64(s.largestAlloc)/(1<<20))
 }
 
@@ -87,7 +87,7 @@ func (s *sweepStats) String() string {
 // broken feed or not a feed, or give text that is not UTF-8.
 func TestSweepCorporaThroughFetchParseNormaliseAndMatch(t *testing.T) {
 	matcher := sweepMatcher(t)
-	total := sweepStats{classes: map[string]int{}}
+	total := sweepStats{classes: map[attache.PollClass]int{}}
 	corpora := []struct {
 		name  string
 		files func(t *testing.T) []sweepFile
@@ -259,10 +259,10 @@ func sweepCorpus(t *testing.T, files []sweepFile, matcher *rules.Matcher) sweepS
 	})
 	fetcher := newTestFetcher(Options{Timeout: 10 * time.Second})
 
-	stats := sweepStats{classes: map[string]int{}}
+	stats := sweepStats{classes: map[attache.PollClass]int{}}
 	for i := range files {
 		f := &files[i]
-		src := Source{Name: "sweep", URL: srv.URL + "/" + escapePath(f.name)}
+		src := attache.Feed{Name: "sweep", URL: srv.URL + "/" + escapePath(f.name)}
 		r, ok := sweepOne(t, fetcher, src, matcher)
 		if !ok {
 			t.Fatalf("%s: still running after %s: the sweep stops here", f.name, sweepHang)
@@ -326,7 +326,7 @@ type sweepResult struct {
 // goroutine of its own, so that a panic is caught and named and a hang
 // stops the sweep instead of the whole test binary's timeout. ok is false
 // when it hangs.
-func sweepOne(t *testing.T, f *Fetcher, src Source, matcher *rules.Matcher) (sweepResult, bool) {
+func sweepOne(t *testing.T, f *Fetcher, src attache.Feed, matcher *rules.Matcher) (sweepResult, bool) {
 	t.Helper()
 	done := make(chan sweepResult, 1)
 	go func() {

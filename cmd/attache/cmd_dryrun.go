@@ -110,7 +110,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	fetcher := newFetcher(cfg)
 	failed := 0
 	for _, s := range sources {
-		src, tags := sourceOf(cfg, s)
+		src := sourceOf(cfg, s)
 		if override != nil {
 			src.HTML = override
 		}
@@ -124,7 +124,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			followPage(ctx, e.stderr, fetcher, s, src, res.Items)
 		}
 		for _, it := range res.Items {
-			out.item(it, tags)
+			out.item(it, src.Tags)
 		}
 	}
 	out.summary(e.stderr)
@@ -136,13 +136,13 @@ func runTest(ctx context.Context, e *env, args []string) int {
 
 // sourceOf finds a configured feed by name or URL; any other SOURCE is read
 // as it is, under its own name.
-func sourceOf(cfg *config.Config, s string) (watcher.Source, []string) {
+func sourceOf(cfg *config.Config, s string) attache.Feed {
 	for _, f := range cfg.Feeds {
 		if f.Name == s || f.URL == s {
-			return watcher.Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML}, f.Tags
+			return f
 		}
 	}
-	return watcher.Source{Name: s, URL: s}, nil
+	return attache.Feed{Name: s, URL: s}
 }
 
 // backtest runs the rules over the items kept in the store.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/attache-dev/attache"
+
 	"github.com/attache-dev/attache/watcher"
 )
 
@@ -27,9 +29,9 @@ func runOnce(ctx context.Context, e *env, args []string) int {
 	if code != exitOK {
 		return code
 	}
-	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg),
+	poller := watcher.NewPoller(newFetcher(s.cfg), s.store, ruleset(s.cfg),
 		watcher.PollerOptions{Backfill: s.cfg.Backfill, HealthNotify: s.cfg.HealthNotify, Logger: s.log})
-	res := poller.PollAll(ctx, feedsOf(s.cfg), pollConcurrency)
+	res := poller.PollAll(ctx, s.cfg.Feeds, pollConcurrency)
 	failed := logOutcomes(s.log, res)
 	stats, err := d.Deliver(ctx)
 	if err != nil {
@@ -40,7 +42,7 @@ func runOnce(ctx context.Context, e *env, args []string) int {
 	s.log.Info("cycle done", "feeds", len(res), "failed_feeds", failed,
 		"delivered", total.Delivered, "retry_later", total.Retried, "dead", total.Dead)
 	for _, r := range res {
-		if r.Class == watcher.ClassStateError {
+		if r.Class == attache.PollStateError {
 			return exitFailure
 		}
 	}

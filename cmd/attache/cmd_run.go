@@ -62,7 +62,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	d.dispatcher = disp
-	d.poller = watcher.NewPoller(newFetcher(s.cfg), s.store, rulesetOf(s.cfg), watcher.PollerOptions{
+	d.poller = watcher.NewPoller(newFetcher(s.cfg), s.store, ruleset(s.cfg), watcher.PollerOptions{
 		Backfill: s.cfg.Backfill, HealthNotify: s.cfg.HealthNotify, Logger: s.log,
 		Queued: func(int) { disp.Wake() }, Observe: observePoll(m),
 	})
@@ -90,7 +90,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	s.log.Info("attache started", "config", s.cfg.Path, "state", s.cfg.State, "feeds", len(s.cfg.Feeds),
 		"rules", len(s.cfg.Rules), "destinations", len(s.cfg.Destinations))
 	// A first poll right away rather than at the first scheduled time.
-	d.pollNow(feedsOf(s.cfg))
+	d.pollNow(s.cfg.Feeds)
 
 	for running := true; running; {
 		select {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/attache-dev/attache"
+
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/watcher"
@@ -30,7 +32,7 @@ type daemon struct {
 // schedule builds and starts the scheduler of the current configuration,
 // stopping the previous one (its running polls finish on their own).
 func (d *daemon) schedule(cfg *config.Config) error {
-	sched, err := watcher.NewScheduler(d.work, d.poller, feedsOf(cfg),
+	sched, err := watcher.NewScheduler(d.work, d.poller, cfg.Feeds,
 		watcher.ScheduleOptions{Default: cfg.Schedule, Location: cfg.Timezone, Logger: d.log})
 	if err != nil {
 		return err
@@ -48,7 +50,7 @@ func (d *daemon) schedule(cfg *config.Config) error {
 
 // pollNow polls feeds at once, outside their schedule: at start, and for
 // feeds a reload added.
-func (d *daemon) pollNow(feeds []watcher.Feed) {
+func (d *daemon) pollNow(feeds []attache.Feed) {
 	if len(feeds) == 0 {
 		return
 	}
@@ -98,7 +100,7 @@ func (d *daemon) apply(cfg *config.Config) error {
 	if err := d.dispatcher.SetNotifiers(ns, burstLimits(cfg)); err != nil {
 		return err
 	}
-	d.poller.Reconfigure(newFetcher(cfg), rulesetOf(cfg), cfg.Backfill, cfg.HealthNotify)
+	d.poller.Reconfigure(newFetcher(cfg), ruleset(cfg), cfg.Backfill, cfg.HealthNotify)
 	if err := d.schedule(cfg); err != nil {
 		return err
 	}
@@ -109,8 +111,8 @@ func (d *daemon) apply(cfg *config.Config) error {
 	added, removed := diffFeeds(old, cfg)
 	d.log.Info("configuration reloaded", "feeds", len(cfg.Feeds), "rules", len(cfg.Rules),
 		"destinations", len(cfg.Destinations), "feeds_added", added, "feeds_removed", removed)
-	var fresh []watcher.Feed
-	for _, f := range feedsOf(cfg) {
+	var fresh []attache.Feed
+	for _, f := range cfg.Feeds {
 		if slices.Contains(added, f.Name) {
 			fresh = append(fresh, f)
 		}

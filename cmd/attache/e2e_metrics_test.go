@@ -4,13 +4,9 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/attache-dev/attache/metrics"
-	"github.com/attache-dev/attache/watcher"
 )
 
 func get(t *testing.T, url string) (int, string) {
@@ -81,14 +77,4 @@ func TestListenServesMetricsHealthAndStatus(t *testing.T) {
 		t.Errorf("status page = %d\n%s", code, page)
 	}
 	p.stop(t)
-}
-
-func TestMetricsKnowEveryPollResult(t *testing.T) {
-	for _, class := range []string{watcher.ClassOK, watcher.ClassNotModified, watcher.ClassHTTPError, watcher.ClassTimeout,
-		watcher.ClassNotAFeed, watcher.ClassParseError, watcher.ClassTooLarge, watcher.ClassNetworkError,
-		watcher.ClassSelectorsMatchedNothing, watcher.ClassSkipped, watcher.ClassBackoff, watcher.ClassStateError, watcher.ClassCancelled} {
-		if !slices.Contains(metrics.PollResults(), class) {
-			t.Errorf("metrics does not pre-create poll result %q", class)
-		}
-	}
 }

@@ -106,23 +106,9 @@ func (s *setup) dispatcher(ctx context.Context, e *env, observe func(string, not
 	return d, exitOK
 }
 
-// feedsOf turns configured feeds into the watcher's.
-func feedsOf(cfg *config.Config) []watcher.Feed {
-	out := make([]watcher.Feed, len(cfg.Feeds))
-	for i, f := range cfg.Feeds {
-		out[i] = watcher.Feed{Name: f.Name, URL: f.URL, Lang: f.Lang, Tags: f.Tags, Schedule: f.Schedule,
-			StaleAfter: f.StaleAfter, HTML: f.HTML}
-	}
-	return out
-}
-
-// rulesetOf gives the watcher the compiled rules and what alerts need.
-func rulesetOf(cfg *config.Config) *watcher.Ruleset {
-	rs := &watcher.Ruleset{Matcher: cfg.Matcher, Rules: map[string]watcher.RuleInfo{}}
-	for _, r := range cfg.Rules {
-		rs.Rules[r.Name] = watcher.RuleInfo{Description: r.Description, Severity: r.Severity, Notify: r.Notify}
-	}
-	return rs
+// ruleset gives the watcher the compiled rules and what alerts need.
+func ruleset(cfg *config.Config) *watcher.Ruleset {
+	return watcher.NewRuleset(cfg.Matcher, cfg.Rules)
 }
 
 func newFetcher(cfg *config.Config) *watcher.Fetcher {
