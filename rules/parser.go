@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+
+	"github.com/attache-dev/attache/text"
 )
 
 // Parse reads one query into its syntax tree. Lists (@name) are not resolved
@@ -248,7 +250,7 @@ func analyzeTermText(s string, bare, exact bool) ([]Word, error) {
 			return nil, errors.New("* may only end a word, as in NAT*")
 		}
 		n := len(words)
-		text := cleanText(part)
+		text := text.Clean(part)
 		splitWords(text, func(st, e int, unspaced bool) {
 			for _, w := range foldedWords(text[st:e]) {
 				kind := WordStem

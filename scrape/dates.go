@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/attache-dev/attache/text"
 )
 
 // ParseDate reads the date of an item as a ministry's page writes it.
@@ -28,30 +30,30 @@ import (
 // Day before month in numeric dates: 02.11.2024 is the 2nd of November, as
 // every ministry using dots means it. A date without a zone is taken as
 // UTC, and without a time as midnight. ok is false when no date is found.
-func ParseDate(text, layout string) (t time.Time, ok bool) {
-	text = strings.Join(strings.FieldsFunc(text, isSpace), " ")
-	if text == "" {
+func ParseDate(s, layout string) (t time.Time, ok bool) {
+	s = text.OneLine(s)
+	if s == "" {
 		return time.Time{}, false
 	}
 	if layout != "" {
-		t, err := time.Parse(layout, text)
+		t, err := time.Parse(layout, s)
 		return t.UTC(), err == nil
 	}
-	if t, ok := unixTime(text); ok {
+	if t, ok := unixTime(s); ok {
 		return t, true
 	}
 	best, bestStart, bestLen := time.Time{}, -1, 0
 	for _, f := range dateForms {
-		for _, m := range f.re.FindAllStringSubmatchIndex(text, -1) {
+		for _, m := range f.re.FindAllStringSubmatchIndex(s, -1) {
 			start, end := m[2], m[1] // group 1 begins the date proper
-			if !boundary(text, start, end) {
+			if !boundary(s, start, end) {
 				continue
 			}
 			d, ok := f.build(func(i int) string {
 				if m[2*i] < 0 {
 					return ""
 				}
-				return text[m[2*i]:m[2*i+1]]
+				return s[m[2*i]:m[2*i+1]]
 			})
 			if !ok {
 				continue

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/attache-dev/attache/text"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -60,7 +61,7 @@ func (s *Spec) Items(root *html.Node) (entries []Entry, matched int) {
 
 func (s *Spec) title(item *goquery.Selection) string {
 	if s.Title.IsZero() {
-		return lineText(item.Get(0))
+		return text.Line(item.Get(0))
 	}
 	return read(s.Title, item, false)
 }
@@ -109,14 +110,14 @@ func read(v Value, item *goquery.Selection, isLink bool) string {
 	}
 	if v.attr != "" {
 		val, _ := attr(n, v.attr)
-		return strings.Join(strings.FieldsFunc(val, isSpace), " ")
+		return text.OneLine(val)
 	}
 	if isLink {
 		if href, ok := attr(n, "href"); ok && href != "" {
 			return href
 		}
 	}
-	return lineText(n)
+	return text.Line(n)
 }
 
 // ContentOf reads the Content value on an item's page: the text of every
@@ -146,7 +147,7 @@ func (s *Spec) ContentOf(root *html.Node) string {
 			continue
 		}
 		taken = append(taken, n)
-		if t := blockText(n); t != "" {
+		if t := text.Block(n); t != "" {
 			parts = append(parts, t)
 		}
 	}
@@ -200,4 +201,15 @@ func first(n *html.Node, a atom.Atom, key string) *html.Node {
 		}
 	}
 	return nil
+}
+
+// attr returns the value of n's attribute name (already lower case, as the
+// HTML parser stores names), trimmed.
+func attr(n *html.Node, name string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == name {
+			return strings.TrimSpace(a.Val), true
+		}
+	}
+	return "", false
 }

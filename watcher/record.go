@@ -9,6 +9,7 @@ import (
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/text"
 )
 
 // maxBaselineReport bounds how many would-be alerts a first poll lists.
@@ -180,7 +181,7 @@ func matchSummary(it attache.Item, ms []attache.Match) string {
 	for i, m := range ms {
 		names[i] = m.Rule
 	}
-	return fmt.Sprintf("%v %q", names, rules.PlainText(it.Title))
+	return fmt.Sprintf("%v %q", names, text.Plain(it.Title))
 }
 
 // logBaseline says, once per feed, what its first poll recorded and which

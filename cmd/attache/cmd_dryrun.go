@@ -15,6 +15,7 @@ import (
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/text"
 	"github.com/attache-dev/attache/watcher"
 )
 
@@ -211,5 +212,5 @@ func (p *testPrinter) summary(w io.Writer) {
 
 // oneLine keeps untrusted text on one line.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(rules.PlainText(s)), " ")
+	return strings.Join(strings.Fields(text.Plain(s)), " ")
 }

@@ -1,4 +1,4 @@
-package rules
+package text
 
 import (
 	"strings"
@@ -6,18 +6,19 @@ import (
 	"unicode/utf8"
 )
 
-// PlainText is the text of a field as the rules engine sees it and as hits
+// Plain is the text of a field as the rules engine sees it and as hits
 // point into it: HTML reduced to text with entities decoded, invalid UTF-8,
 // control and invisible format characters dropped, every kind of space
 // (U+00A0 too) written as one ASCII space, runs of blank lines squeezed, and
 // the ends trimmed. Renderers that highlight hits must start from this text.
-func PlainText(s string) string {
-	return cleanText(htmlToText(s))
+func Plain(s string) string {
+	return Clean(htmlToText(s))
 }
 
-// cleanText drops what is not text and normalises spacing. It never fails:
-// bad bytes are dropped, not reported.
-func cleanText(s string) string {
+// Clean drops what is not text and normalises spacing, as Plain does after
+// the markup is gone: for text that holds no HTML, such as a query's
+// words. It never fails: bad bytes are dropped, not reported.
+func Clean(s string) string {
 	if isCleanASCII(s) {
 		return s
 	}
@@ -57,7 +58,7 @@ func cleanText(s string) string {
 	return b.String()
 }
 
-// isCleanASCII reports text that cleanText would return unchanged.
+// isCleanASCII reports text that Clean would return unchanged.
 func isCleanASCII(s string) bool {
 	prevSpace := true // a leading space must be trimmed
 	for i := 0; i < len(s); i++ {

@@ -1,4 +1,4 @@
-package rules
+package text
 
 import (
 	"strings"
@@ -32,48 +32,27 @@ func htmlToText(s string) string {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
-			if isHidden(a) {
+			if Hidden(a) {
 				if tt == html.StartTagToken {
 					skip++
 				}
 				continue
 			}
-			if isBlock(a) {
+			if Breaks(a) {
 				b.WriteByte('\n')
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
-			if isHidden(a) {
+			if Hidden(a) {
 				if skip > 0 {
 					skip--
 				}
 				continue
 			}
-			if isBlock(a) {
+			if Breaks(a) {
 				b.WriteByte('\n')
 			}
 		}
 	}
-}
-
-// isHidden reports elements whose text a reader never sees.
-func isHidden(a atom.Atom) bool {
-	switch a {
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head, atom.Iframe, atom.Svg, atom.Math:
-		return true
-	}
-	return false
-}
-
-// isBlock reports elements that separate the text around them.
-func isBlock(a atom.Atom) bool {
-	switch a {
-	case atom.P, atom.Br, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Tr, atom.Td, atom.Th,
-		atom.Table, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Blockquote,
-		atom.Pre, atom.Hr, atom.Section, atom.Article, atom.Header, atom.Footer, atom.Figure,
-		atom.Figcaption, atom.Dd, atom.Dt, atom.Dl, atom.Img, atom.Aside, atom.Nav, atom.Main:
-		return true
-	}
-	return false
 }
