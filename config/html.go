@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 )
 
@@ -190,7 +191,7 @@ func BenchmarkCycle(b *testing.B) {
 	for _, n := range []string{"nato-west", "csto", "security"} {
 		rs.Rules[n] = attache.Rule{Notify: []string{"log"}}
 	}
-	p := NewPoller(NewFetcher(Options{}), st, rs, PollerOptions{})
+	p := NewPoller(source.NewFetcher(source.Options{}), st, rs, PollerOptions{})
 	check := func(res []PollResult) {
 		for _, r := range res {
 			if r.Err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 )
 
@@ -62,7 +63,7 @@ type Poller struct {
 // pollConfig is what a configuration reload may change; a poll uses the one
 // current when it starts.
 type pollConfig struct {
-	fetcher  *Fetcher
+	fetcher  *source.Fetcher
 	rules    *Ruleset
 	backfill time.Duration
 	health   []string // destinations of feed-health alerts
@@ -84,7 +85,7 @@ type PollerOptions struct {
 }
 
 // NewPoller builds a poller over a fetcher, the state and the rules.
-func NewPoller(f *Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
+func NewPoller(f *source.Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
 	p := &Poller{state: st, now: opts.Now, log: opts.Logger, queued: opts.Queued, observe: opts.Observe}
 	if p.now == nil {
 		p.now = time.Now
@@ -99,7 +100,7 @@ func NewPoller(f *Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
 // Reconfigure swaps the fetcher, rules, backfill and health destinations
 // used by the polls that start from now on; polls under way finish with
 // what they started with.
-func (p *Poller) Reconfigure(f *Fetcher, rs *Ruleset, backfill time.Duration, healthNotify []string) {
+func (p *Poller) Reconfigure(f *source.Fetcher, rs *Ruleset, backfill time.Duration, healthNotify []string) {
 	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: backfill, health: healthNotify})
 }
 
@@ -166,7 +167,7 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 		return PollResult{Feed: f.Name, Class: attache.PollBackoff}
 	}
 	res, err := conf.fetcher.Items(ctx, f,
-		Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
+		source.Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
 	if err != nil {
 		return p.failed(ctx, f, st, now, err, conf)
 	}
@@ -223,7 +224,7 @@ func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState,
 		// is polled again after the restart; nothing is recorded.
 		return PollResult{Feed: f.Name, Class: attache.PollCancelled, Err: err}
 	}
-	class := Classify(err)
+	class := source.Classify(err)
 	msg := err.Error()
 	level := slog.LevelDebug
 	if msg != st.LastError || st.ConsecutiveErrors == 0 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 )
 
@@ -95,7 +96,7 @@ func newPollFixture(t *testing.T, backfill time.Duration, rs ...rules.Rule) *pol
 		info[r.Name] = attache.Rule{Severity: attache.SeverityHigh, Notify: []string{"log"}}
 	}
 	fx := &pollFixture{store: st, now: testNow}
-	fx.p = NewPoller(NewFetcher(Options{Timeout: 2 * time.Second}), st, &Ruleset{Matcher: m, Rules: info},
+	fx.p = NewPoller(source.NewFetcher(source.Options{Timeout: 2 * time.Second}), st, &Ruleset{Matcher: m, Rules: info},
 		PollerOptions{Backfill: backfill, Now: func() time.Time { return fx.now }, HealthNotify: []string{"ops"}})
 	return fx
 }

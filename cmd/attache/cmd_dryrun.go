@@ -14,9 +14,9 @@ import (
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/text"
-	"github.com/attache-dev/attache/watcher"
 )
 
 // testFlags are the options of `attache test`.
@@ -115,9 +115,9 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		if override != nil {
 			src.HTML = override
 		}
-		res, err := fetcher.Items(ctx, src, watcher.Conditional{}, time.Now())
+		res, err := fetcher.Items(ctx, src, source.Conditional{}, time.Now())
 		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: %s: %v\n", s, watcher.Classify(err), err)
+			fmt.Fprintf(e.stderr, "%s: %s: %v\n", s, source.Classify(err), err)
 			failed++
 			continue
 		}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/scrape"
-	"github.com/attache-dev/attache/watcher"
+	"github.com/attache-dev/attache/source"
+	"github.com/attache-dev/attache/source/scrape"
 )
 
 // testFollowCap bounds the item pages one dry run reads per source: a dry
@@ -81,7 +81,7 @@ func (h *htmlFlags) spec() (*attache.HTMLSpec, error) {
 // new items, and says on w what the selectors found, item by item, so that
 // they can be tuned: a dry run has no state, so every item is new, and at
 // most testFollowCap pages are read.
-func followPage(ctx context.Context, w io.Writer, f *watcher.Fetcher, name string, src attache.Feed, items []attache.Item) {
+func followPage(ctx context.Context, w io.Writer, f *source.Fetcher, name string, src attache.Feed, items []attache.Item) {
 	fmt.Fprintf(w, "%s: the selectors found %s\n", name, plural(len(items), "item"))
 	var errs []error
 	if src.HTML.Follow && len(items) > 0 {

@@ -32,7 +32,7 @@ func hostileServer(t *testing.T) *httptest.Server {
 	koi8r := readFile(t, "../../testdata/sample-ru-koi8r.rss.xml")
 	// The KOI8-R feed without its prolog: only the HTTP header names the charset.
 	koi8rHeaderOnly := regexp.MustCompile(`^<\?xml[^>]*\?>`).ReplaceAll(koi8r, nil)
-	bot := readFile(t, "../../watcher/testdata/botcheck-f5.html")
+	bot := readFile(t, "../../source/testdata/botcheck-f5.html")
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write(kremlin)

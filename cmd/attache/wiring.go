@@ -13,6 +13,7 @@ import (
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/notify/console"
 	"github.com/attache-dev/attache/notify/slack"
+	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/watcher"
 )
@@ -111,8 +112,8 @@ func ruleset(cfg *config.Config) *watcher.Ruleset {
 	return watcher.NewRuleset(cfg.Matcher, cfg.Rules)
 }
 
-func newFetcher(cfg *config.Config) *watcher.Fetcher {
-	return watcher.NewFetcher(watcher.Options{Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody, UserAgent: cfg.HTTP.UserAgent, DenyPrivate: cfg.HTTP.DenyPrivate})
+func newFetcher(cfg *config.Config) *source.Fetcher {
+	return source.NewFetcher(source.Options{Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody, UserAgent: cfg.HTTP.UserAgent, DenyPrivate: cfg.HTTP.DenyPrivate})
 }
 
 // notifiers builds one notifier per configured destination.

@@ -1,4 +1,4 @@
-package watcher
+package source
 
 import (
 	"context"
@@ -9,21 +9,21 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/attache-dev/attache"
 )
 
-// Defaults for Options left at zero.
+// Defaults for Options left at zero, besides attache.DefaultTimeout,
+// attache.DefaultMaxBody and attache.DefaultUserAgent.
 const (
-	DefaultTimeout        = 30 * time.Second
 	DefaultConnectTimeout = 10 * time.Second
-	DefaultMaxBody        = 10 << 20
 	DefaultMaxRedirects   = 10
-	DefaultUserAgent      = "attache (+https://github.com/attache-dev/attache)"
 )
 
 // bodyPeek is how much of a non-2xx answer is read to recognise a bot check.
 const bodyPeek = 64 << 10
 
-// Options bound a Fetcher. Zero values take the defaults above.
+// Options bound a Fetcher. Zero values take the defaults.
 type Options struct {
 	// Timeout bounds a whole fetch: connecting, redirects, headers and body.
 	Timeout time.Duration
@@ -48,19 +48,19 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
+		o.Timeout = attache.DefaultTimeout
 	}
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = DefaultConnectTimeout
 	}
 	if o.MaxBody <= 0 {
-		o.MaxBody = DefaultMaxBody
+		o.MaxBody = attache.DefaultMaxBody
 	}
 	if o.MaxRedirects <= 0 {
 		o.MaxRedirects = DefaultMaxRedirects
 	}
 	if o.UserAgent == "" {
-		o.UserAgent = DefaultUserAgent
+		o.UserAgent = attache.DefaultUserAgent
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -1,4 +1,4 @@
-package watcher
+package source
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 	"golang.org/x/sync/errgroup"
 )
 

@@ -1,11 +1,11 @@
-package watcher
+package source
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 
 	"github.com/attache-dev/attache"
 )
@@ -26,17 +26,17 @@ type Result struct {
 	FinalURL string
 }
 
-// Items fetches a source and returns its items: fetch, then ParseItems
-// for a feed or ParsePage for an HTML list page (a source with HTML
-// selectors), with the same client, limits and conditional GET. now is the
-// time the poll started; undated items take it.
+// Items fetches a source and reads its items with the reader of its kind
+// (ReaderFor). now is the time the poll started; undated items take it.
 func (f *Fetcher) Items(ctx context.Context, src attache.Feed, cond Conditional, now time.Time) (Result, error) {
+	return f.ItemsWith(ctx, src, ReaderFor(src), cond, now)
+}
+
+// ItemsWith fetches a source, asking for what r reads, and reads its items
+// with r, with the same client, limits and conditional GET for every kind.
+func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, cond Conditional, now time.Time) (Result, error) {
 	name := src.Label()
-	accept, parse := acceptFeed, ParseItems
-	if src.HTML != nil {
-		accept, parse = acceptPage, ParsePage
-	}
-	resp, err := f.fetch(ctx, src.URL, cond, accept)
+	resp, err := f.fetch(ctx, src.URL, cond, r.Accept())
 	if err != nil {
 		return Result{}, fmt.Errorf("feed %q: %w", name, err)
 	}
@@ -45,13 +45,53 @@ func (f *Fetcher) Items(ctx context.Context, src attache.Feed, cond Conditional,
 		res.ETag, res.LastModified = resp.ETag, resp.LastModified
 		return res, nil
 	}
-	items, err := parse(resp, src, now)
+	items, err := r.Read(resp, src, now)
 	if err != nil {
 		return res, fmt.Errorf("feed %q: %s: %w", name, resp.URL, err)
 	}
 	res.Items = items
 	res.ETag, res.LastModified = resp.ETag, resp.LastModified
 	return res, nil
+}
+
+// Reader reads one kind of source from its fetched document.
+type Reader interface {
+	// Accept is the Accept header of the fetch: what the reader reads.
+	Accept() string
+	// Read turns a fetched document (never a 304) into the source's items,
+	// normalised, in document order. now is when the poll started; undated
+	// items take it. Errors wrap one of this package's sentinels, so that
+	// Classify names them.
+	Read(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error)
+}
+
+// readerFunc is a Reader made of an Accept header and a function.
+type readerFunc struct {
+	accept string
+	read   func(*Response, attache.Feed, time.Time) ([]attache.Item, error)
+}
+
+func (r readerFunc) Accept() string { return r.accept }
+
+func (r readerFunc) Read(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error) {
+	return r.read(resp, src, now)
+}
+
+// The readers of the kinds this package knows.
+var (
+	// FeedReader reads RSS, Atom and JSON Feed documents (ParseItems).
+	FeedReader Reader = readerFunc{acceptFeed, ParseItems}
+	// PageReader reads HTML list pages through their selectors (ParsePage).
+	PageReader Reader = readerFunc{acceptPage, ParsePage}
+)
+
+// ReaderFor returns the reader of a source's kind: PageReader for a source
+// with HTML selectors, else FeedReader.
+func ReaderFor(src attache.Feed) Reader {
+	if src.HTML != nil {
+		return PageReader
+	}
+	return FeedReader
 }
 
 // ParseItems parses a fetched document and normalises its entries into
