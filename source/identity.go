@@ -110,10 +110,10 @@ func isHTTPURL(s string) bool {
 	return err == nil && isHTTP(u)
 }
 
-// hashKey is the key of an item with neither GUID nor link: a hash of its
+// HashKey is the key of an item with neither GUID nor link: a hash of its
 // title and date as written in the feed. When both are empty the item's
 // text is hashed too, so that such items are not all one.
-func hashKey(title, date, text string) string {
+func HashKey(title, date, text string) string {
 	h := sha256.New()
 	h.Write([]byte(title))
 	h.Write([]byte{0})
@@ -125,11 +125,11 @@ func hashKey(title, date, text string) string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-// uniqueKeys makes the keys of one document distinct. Entries that share a
+// UniqueKeys makes the keys of one document distinct. Entries that share a
 // key stay separate items (SPEC §4): the first keeps the key, the n-th in
 // document order becomes key#n (skipping any spelling another entry already
 // has), so the same document always gives the same keys.
-func uniqueKeys(keys []string) []string {
+func UniqueKeys(keys []string) []string {
 	taken := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		taken[k] = true
@@ -155,23 +155,23 @@ func uniqueKeys(keys []string) []string {
 	return out
 }
 
-// storyOf identifies an item across feeds: its normalised link, or failing
+// StoryOf identifies an item across feeds: its normalised link, or failing
 // that its feed and key.
-func storyOf(feed, key, normLink string) string {
+func StoryOf(feed, key, normLink string) string {
 	// (normLink is "" when the link tells no story of its own: see
-	// storyLinks.)
+	// StoryLinks.)
 	if normLink != "" {
 		return normLink
 	}
 	return "feed:" + feed + ":" + key
 }
 
-// storyLinks returns the normalised links that may stand for a story: a link
+// StoryLinks returns the normalised links that may stand for a story: a link
 // that several entries of one document share (a feed that points every
 // entry at its home page), or one that is only a site's root, identifies no
 // single story, and using it would make every later entry look like an
 // earlier one. Those become "", and their entries are stories of their own.
-func storyLinks(norms []string) []string {
+func StoryLinks(norms []string) []string {
 	count := make(map[string]int, len(norms))
 	for _, n := range norms {
 		count[n]++

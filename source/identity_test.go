@@ -43,7 +43,7 @@ func TestUniqueKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := uniqueKeys(tt.in); !slices.Equal(got, tt.want) {
+			if got := UniqueKeys(tt.in); !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -51,14 +51,14 @@ func TestUniqueKeys(t *testing.T) {
 }
 
 func TestHashKey(t *testing.T) {
-	a := hashKey("Title", "Mon, 01 Jan 2018 00:00:00 GMT", "x")
-	if a != hashKey("Title", "Mon, 01 Jan 2018 00:00:00 GMT", "other text") {
+	a := HashKey("Title", "Mon, 01 Jan 2018 00:00:00 GMT", "x")
+	if a != HashKey("Title", "Mon, 01 Jan 2018 00:00:00 GMT", "other text") {
 		t.Error("got a key that depends on the text when title and date are known")
 	}
-	if a == hashKey("Title", "Tue, 02 Jan 2018 00:00:00 GMT", "x") || a == hashKey("Other", "Mon, 01 Jan 2018 00:00:00 GMT", "x") {
+	if a == HashKey("Title", "Tue, 02 Jan 2018 00:00:00 GMT", "x") || a == HashKey("Other", "Mon, 01 Jan 2018 00:00:00 GMT", "x") {
 		t.Error("got the same key for a different title or date")
 	}
-	if hashKey("", "", "one") == hashKey("", "", "two") {
+	if HashKey("", "", "one") == HashKey("", "", "two") {
 		t.Error("got one key for two undated, untitled items with different text")
 	}
 	if len(a) != len("sha256:")+32 {

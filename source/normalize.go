@@ -73,16 +73,16 @@ func normalizeFeed(feed *gofeed.Feed, src attache.Feed, finalURL string, now tim
 			if date == "" {
 				date = strings.TrimSpace(entry.Updated)
 			}
-			key = hashKey(it.Title, clean(date), it.Summary+"\x00"+it.Content)
+			key = HashKey(it.Title, clean(date), it.Summary+"\x00"+it.Content)
 		}
 		items = append(items, it)
 		keys = append(keys, key)
 		norms = append(norms, norm)
 	}
-	stories := storyLinks(norms)
-	for i, key := range uniqueKeys(keys) {
+	stories := StoryLinks(norms)
+	for i, key := range UniqueKeys(keys) {
 		items[i].Key = key
-		items[i].Story = storyOf(name, key, stories[i])
+		items[i].Story = StoryOf(name, key, stories[i])
 	}
 	return items
 }

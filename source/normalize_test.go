@@ -55,7 +55,7 @@ func TestItemIdentity(t *testing.T) {
 	t.Run("without GUID or link the key is a hash of title and date", func(t *testing.T) {
 		items := parseRSS(t, `<item><title>Statement</title><pubDate>Mon, 01 Jun 2026 10:00:00 +0300</pubDate></item>`+
 			`<item><title>Statement</title><pubDate>Tue, 02 Jun 2026 10:00:00 +0300</pubDate></item>`)
-		want := hashKey("Statement", "Mon, 01 Jun 2026 10:00:00 +0300", "")
+		want := HashKey("Statement", "Mon, 01 Jun 2026 10:00:00 +0300", "")
 		if items[0].Key != want {
 			t.Errorf("got key %q, want %q", items[0].Key, want)
 		}

@@ -88,16 +88,16 @@ func normalizePage(entries []scrape.Entry, root *html.Node, src attache.Feed, da
 		it.Published, it.DateMissing = pageDate(e.Date, dateFormat, now)
 		key := norm
 		if key == "" {
-			key = hashKey(it.Title, clean(e.Date), it.Summary)
+			key = HashKey(it.Title, clean(e.Date), it.Summary)
 		}
 		items = append(items, it)
 		keys = append(keys, key)
 		norms = append(norms, norm)
 	}
-	stories := storyLinks(norms)
-	for i, key := range uniqueKeys(keys) {
+	stories := StoryLinks(norms)
+	for i, key := range UniqueKeys(keys) {
 		items[i].Key = key
-		items[i].Story = storyOf(name, key, stories[i])
+		items[i].Story = StoryOf(name, key, stories[i])
 	}
 	return items
 }
