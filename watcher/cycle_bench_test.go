@@ -24,7 +24,7 @@ import (
 
 	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/source"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // The cycle benchmark polls 1,000 feeds of 50 items each, served by a local
@@ -174,7 +174,7 @@ func BenchmarkCycle(b *testing.B) {
 	})
 
 	// The real cycle, on a real SQLite file: rules, store, everything.
-	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

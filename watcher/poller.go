@@ -43,7 +43,7 @@ type State interface {
 	Record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error)
 }
 
-var _ State = (*store.Store)(nil)
+var _ State = store.Store(nil)
 
 // Poller runs one poll of a feed: fetch, parse, find the new items, match
 // them, and record items and alerts in one transaction.

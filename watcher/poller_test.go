@@ -15,7 +15,7 @@ import (
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/source"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // feedItem is one entry of a generated RSS feed.
@@ -72,14 +72,14 @@ func (s *feedServer) handler(w http.ResponseWriter, r *http.Request) {
 }
 
 type pollFixture struct {
-	store *store.Store
+	store *sqlite.Store
 	p     *Poller
 	now   time.Time
 }
 
 func newPollFixture(t *testing.T, backfill time.Duration, rs ...rules.Rule) *pollFixture {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

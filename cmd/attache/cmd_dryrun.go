@@ -15,7 +15,7 @@ import (
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/source"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 	"github.com/attache-dev/attache/text"
 )
 
@@ -152,7 +152,7 @@ func backtest(ctx context.Context, e *env, cfg *config.Config, out *testPrinter)
 		fmt.Fprintf(e.stderr, "attache test --since: no state at %s yet: run `attache once` or `attache run` first\n", cfg.State)
 		return exitFailure
 	}
-	st, err := store.Open(ctx, cfg.State)
+	st, err := sqlite.Open(ctx, cfg.State)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "attache test --since: %v\n", err)
 		return exitFailure

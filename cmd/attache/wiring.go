@@ -14,7 +14,7 @@ import (
 	"github.com/attache-dev/attache/notify/console"
 	"github.com/attache-dev/attache/notify/slack"
 	"github.com/attache-dev/attache/source"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 	"github.com/attache-dev/attache/watcher"
 )
 
@@ -56,7 +56,7 @@ func newLogger(e *env) (*slog.Logger, error) {
 type setup struct {
 	cfg   *config.Config
 	log   *slog.Logger
-	store *store.Store
+	store *sqlite.Store
 }
 
 // open loads the configuration and opens the store; the exit status is
@@ -71,10 +71,10 @@ func open(ctx context.Context, e *env) (*setup, int) {
 	if !ok {
 		return nil, exitUsage
 	}
-	st, err := store.Open(ctx, cfg.State)
+	st, err := sqlite.Open(ctx, cfg.State)
 	if err != nil {
 		args := []any{"path", cfg.State, "error", err}
-		if hint := stateHint(cfg.State); hint != "" {
+		if hint := sqlite.DiskHint(cfg.State); hint != "" {
 			args = append(args, "hint", hint)
 		}
 		log.Error("cannot open the state database", args...)
@@ -96,13 +96,9 @@ func (s *setup) dispatcher(ctx context.Context, e *env, observe func(string, not
 		s.log.Error("cannot set up delivery", "error", err)
 		return nil, exitFailure
 	}
-	n, err := s.store.RequeueInFlight(ctx)
-	if err != nil {
+	if err := d.Start(ctx); err != nil {
 		s.log.Error("cannot read the alert queue", "error", err)
 		return nil, exitFailure
-	}
-	if n > 0 {
-		s.log.Warn("alerts interrupted by the last stop are queued again; each may arrive twice", "alerts", n)
 	}
 	return d, exitOK
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
 // The queue's life cycle, driven by the dispatcher:
@@ -78,7 +79,7 @@ func (s *Store) Destinations(ctx context.Context) ([]string, error) {
 // MarkInFlight moves a queued alert to in_flight and counts an attempt. The
 // dispatcher calls it just before sending, so that a crash during the send
 // is visible at the next start (see RequeueInFlight). It fails with
-// ErrStatus if the alert is not queued.
+// store.ErrStatus if the alert is not queued.
 func (s *Store) MarkInFlight(ctx context.Context, id string, now time.Time) error {
 	return s.transition(ctx, id, "mark in flight", []attache.AlertStatus{attache.AlertQueued},
 		`status = ?, attempts = attempts + 1, last_attempt_ms = ?`,
@@ -130,7 +131,7 @@ func (s *Store) RequeueInFlight(ctx context.Context) (int, error) {
 }
 
 // transition applies set to alert id if its status is one of from. On
-// failure it looks the alert up to tell ErrNotFound from ErrStatus; that
+// failure it looks the alert up to tell store.ErrNotFound from store.ErrStatus; that
 // look-up is only for the message.
 func (s *Store) transition(ctx context.Context, id, what string, from []attache.AlertStatus, set string, setArgs ...any) error {
 	args := append(append([]any{}, setArgs...), id)
@@ -154,12 +155,12 @@ func (s *Store) transition(ctx context.Context, id, what string, from []attache.
 	err = s.db.QueryRowContext(ctx, `SELECT status FROM alerts WHERE id = ?`, id).Scan(&status)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("alert %q: %s: %w", id, what, ErrNotFound)
+		return fmt.Errorf("alert %q: %s: %w", id, what, store.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("alert %q: %s: %w", id, what, err)
 	}
 	return fmt.Errorf("alert %q: %s: it is %s, not %s: %w",
-		id, what, status, strings.Join(names, " or "), ErrStatus)
+		id, what, status, strings.Join(names, " or "), store.ErrStatus)
 }
 
 func (s *Store) queryAlerts(ctx context.Context, query string, args ...any) ([]attache.Alert, error) {
@@ -204,21 +205,9 @@ func scanAlert(sc scanner) (attache.Alert, error) {
 	return a, nil
 }
 
-// QueueStat sums up one destination's alerts.
-type QueueStat struct {
-	Destination string
-	Queued      int
-	InFlight    int
-	Delivered   int // within retention
-	Dead        int // within retention
-	// OldestQueued is when the oldest alert still queued was queued; zero
-	// when none is. Its age is the best single sign of a stuck destination.
-	OldestQueued time.Time
-}
-
 // QueueStats returns the state of the queue per destination, sorted by
 // destination, for metrics and the status page.
-func (s *Store) QueueStats(ctx context.Context) ([]QueueStat, error) {
+func (s *Store) QueueStats(ctx context.Context) ([]store.QueueStat, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT destination,
 		SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status = 'in_flight' THEN 1 ELSE 0 END),
@@ -230,10 +219,10 @@ func (s *Store) QueueStats(ctx context.Context) ([]QueueStat, error) {
 		return nil, fmt.Errorf("queue stats: %w", err)
 	}
 	defer rows.Close()
-	var stats []QueueStat
+	var stats []store.QueueStat
 	for rows.Next() {
 		var (
-			st     QueueStat
+			st     store.QueueStat
 			oldest sql.NullInt64
 		)
 		if err := rows.Scan(&st.Destination, &st.Queued, &st.InFlight, &st.Delivered, &st.Dead, &oldest); err != nil {

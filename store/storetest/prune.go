@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"reflect"
@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
-func TestPrune(t *testing.T) {
-	s, _ := openTest(t)
+func testPrune(t *testing.T, open Open) {
+	s, _ := open(t)
 	ctx := t.Context()
 	day := 24 * time.Hour
 	later := t0.Add(100 * day)
@@ -39,7 +40,7 @@ func TestPrune(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (PruneResult{Items: 4, Alerts: 2, Alerted: 4}); got != want {
+	if want := (store.PruneResult{Items: 4, Alerts: 2, Alerted: 4}); got != want {
 		t.Errorf("Prune = %+v, want %+v", got, want)
 	}
 

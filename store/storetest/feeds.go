@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"reflect"
@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
-func TestFeedState(t *testing.T) {
-	full := FeedState{
+func testFeedState(t *testing.T, open Open) {
+	full := store.FeedState{
 		Feed:              "kremlin-en",
 		ETag:              `W/"abc"`,
 		LastModified:      "Sat, 01 Mar 2025 11:00:00 GMT",
@@ -29,27 +30,27 @@ func TestFeedState(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		saves []FeedState
-		want  FeedState
+		saves []store.FeedState
+		want  store.FeedState
 	}{
 		{
 			name: "a feed never saved is unknown and otherwise zero",
-			want: FeedState{Feed: "kremlin-en"},
+			want: store.FeedState{Feed: "kremlin-en"},
 		},
 		{
 			name:  "a saved state reads back whole",
-			saves: []FeedState{full},
+			saves: []store.FeedState{full},
 			want:  readBack,
 		},
 		{
 			name:  "saving again replaces every field, zero times too",
-			saves: []FeedState{full, {Feed: "kremlin-en", LastPoll: t0}},
-			want:  FeedState{Feed: "kremlin-en", Known: true, LastPoll: t0.Truncate(time.Millisecond)},
+			saves: []store.FeedState{full, {Feed: "kremlin-en", LastPoll: t0}},
+			want:  store.FeedState{Feed: "kremlin-en", Known: true, LastPoll: t0.Truncate(time.Millisecond)},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openTest(t)
+			s, _ := open(t)
 			for _, st := range tt.saves {
 				if err := s.SaveFeedState(t.Context(), st); err != nil {
 					t.Fatal(err)
@@ -66,19 +67,19 @@ func TestFeedState(t *testing.T) {
 	}
 }
 
-func TestSaveFeedStateRefusesAnEmptyName(t *testing.T) {
-	s, _ := openTest(t)
-	if err := s.SaveFeedState(t.Context(), FeedState{}); err == nil {
+func testSaveFeedStateRefusesAnEmptyName(t *testing.T, open Open) {
+	s, _ := open(t)
+	if err := s.SaveFeedState(t.Context(), store.FeedState{}); err == nil {
 		t.Error("SaveFeedState accepted an empty feed name")
 	}
 }
 
-func TestFeedStatesListsEveryFeedByNameWithItsItems(t *testing.T) {
-	s, _ := openTest(t)
+func testFeedStatesListsEveryFeedByNameWithItsItems(t *testing.T, open Open) {
+	s, _ := open(t)
 	if _, err := s.Record(t.Context(), batch("b", t0, []attache.Item{item("b", "1"), item("b", "2")})); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveFeedState(t.Context(), FeedState{Feed: "a", ConsecutiveErrors: 1}); err != nil {
+	if err := s.SaveFeedState(t.Context(), store.FeedState{Feed: "a", ConsecutiveErrors: 1}); err != nil {
 		t.Fatal(err)
 	}
 	states, err := s.FeedStates(t.Context())

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/storetest"
 )
 
 // t0 is the tests' "now": a time with sub-millisecond digits, which the store
@@ -49,11 +51,11 @@ func alertFor(it attache.Item, dest string, rules ...string) attache.Alert {
 	return a
 }
 
-// batch makes a RecordBatch of feed at now, baselined.
-func batch(feed string, now time.Time, items []attache.Item, alerts ...attache.Alert) RecordBatch {
-	return RecordBatch{
+// batch makes a store.RecordBatch of feed at now, baselined.
+func batch(feed string, now time.Time, items []attache.Item, alerts ...attache.Alert) store.RecordBatch {
+	return store.RecordBatch{
 		Feed:   feed,
-		State:  FeedState{Feed: feed, Baselined: true, LastPoll: now, LastSuccess: now},
+		State:  store.FeedState{Feed: feed, Baselined: true, LastPoll: now, LastSuccess: now},
 		Items:  items,
 		Alerts: alerts,
 		Now:    now,
@@ -193,7 +195,24 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 		s2.Close()
 		t.Fatal("Open succeeded on a newer schema")
 	}
-	if !errors.Is(err, ErrSchemaTooNew) {
-		t.Errorf("got %v, want ErrSchemaTooNew", err)
+	if !errors.Is(err, store.ErrSchemaTooNew) {
+		t.Errorf("got %v, want store.ErrSchemaTooNew", err)
 	}
+}
+
+// TestContract runs the store's contract suite on SQLite files.
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) (store.Store, func(t *testing.T) store.Store) {
+		s, path := openTest(t)
+		reopen := func(t *testing.T) store.Store {
+			t.Helper()
+			s, err := Open(t.Context(), path)
+			if err != nil {
+				t.Fatalf("reopen %s: %v", path, err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+		return s, reopen
+	})
 }

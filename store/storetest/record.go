@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -7,25 +7,26 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
-func TestRecordIsAtomic(t *testing.T) {
+func testRecordIsAtomic(t *testing.T, open Open) {
 	good := []attache.Item{item("f", "a"), item("f", "b")}
 	tests := []struct {
 		name  string
-		batch func() RecordBatch
+		batch func() store.RecordBatch
 		ctx   func(context.Context) context.Context
 	}{
 		{
 			name: "an item with an empty key after valid ones undoes the whole batch",
-			batch: func() RecordBatch {
+			batch: func() store.RecordBatch {
 				bad := item("f", "")
 				return batch("f", t0, append(good[:2:2], bad), alertFor(good[0], "d", "r"))
 			},
 		},
 		{
 			name: "an alert with an empty id after a valid alert undoes the whole batch",
-			batch: func() RecordBatch {
+			batch: func() store.RecordBatch {
 				bad := alertFor(good[1], "d", "r")
 				bad.ID = ""
 				return batch("f", t0, good, alertFor(good[0], "d", "r"), bad)
@@ -33,14 +34,14 @@ func TestRecordIsAtomic(t *testing.T) {
 		},
 		{
 			name: "a match with an empty rule undoes the claims made before it",
-			batch: func() RecordBatch {
+			batch: func() store.RecordBatch {
 				a := alertFor(good[0], "d", "r", "")
 				return batch("f", t0, good, a)
 			},
 		},
 		{
 			name: "an unknown severity undoes the whole batch",
-			batch: func() RecordBatch {
+			batch: func() store.RecordBatch {
 				bad := alertFor(good[1], "d", "r")
 				bad.Matches[0].Severity = attache.Severity(9)
 				return batch("f", t0, good, alertFor(good[0], "d", "r"), bad)
@@ -48,7 +49,7 @@ func TestRecordIsAtomic(t *testing.T) {
 		},
 		{
 			name:  "a cancelled context writes nothing",
-			batch: func() RecordBatch { return batch("f", t0, good, alertFor(good[0], "d", "r")) },
+			batch: func() store.RecordBatch { return batch("f", t0, good, alertFor(good[0], "d", "r")) },
 			ctx: func(ctx context.Context) context.Context {
 				ctx, cancel := context.WithCancel(ctx)
 				cancel()
@@ -58,7 +59,7 @@ func TestRecordIsAtomic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openTest(t)
+			s, _ := open(t)
 			ctx := t.Context()
 			if tt.ctx != nil {
 				ctx = tt.ctx(ctx)
@@ -81,8 +82,8 @@ func TestRecordIsAtomic(t *testing.T) {
 	}
 }
 
-func TestRecordRefusesAnotherFeedsRows(t *testing.T) {
-	s, _ := openTest(t)
+func testRecordRefusesAnotherFeedsRows(t *testing.T, open Open) {
+	s, _ := open(t)
 	b := batch("f", t0, []attache.Item{item("f", "a"), item("g", "b")})
 	if _, err := s.Record(t.Context(), b); err == nil {
 		t.Error("Record accepted an item of another feed")
@@ -91,7 +92,7 @@ func TestRecordRefusesAnotherFeedsRows(t *testing.T) {
 	if _, err := s.Record(t.Context(), b); err == nil {
 		t.Error("Record accepted an alert of another feed")
 	}
-	if _, err := s.Record(t.Context(), RecordBatch{Feed: "f"}); err == nil {
+	if _, err := s.Record(t.Context(), store.RecordBatch{Feed: "f"}); err == nil {
 		t.Error("Record accepted a batch without a time")
 	}
 }
@@ -105,7 +106,7 @@ func rules(a attache.Alert) []string {
 	return rs
 }
 
-func TestRecordDedup(t *testing.T) {
+func testRecordDedup(t *testing.T, open Open) {
 	// Two feeds carry the same story under their own keys.
 	a := item("feed-a", "a1")
 	b := item("feed-b", "b1")
@@ -174,7 +175,7 @@ func TestRecordDedup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openTest(t)
+			s, _ := open(t)
 			var want int
 			for i, st := range tt.steps {
 				queued, err := s.Record(t.Context(), batch(st.feed, t0.Add(time.Duration(i)*time.Minute), st.items, st.alert))
@@ -199,8 +200,8 @@ func TestRecordDedup(t *testing.T) {
 	}
 }
 
-func TestRecordQueuesOneAlertPerIDInABatch(t *testing.T) {
-	s, _ := openTest(t)
+func testRecordQueuesOneAlertPerIDInABatch(t *testing.T, open Open) {
+	s, _ := open(t)
 	a := item("f", "a")
 	first, second := alertFor(a, "d", "r"), alertFor(a, "d", "s")
 	queued, err := s.Record(t.Context(), batch("f", t0, []attache.Item{a}, first, second))
@@ -215,8 +216,8 @@ func TestRecordQueuesOneAlertPerIDInABatch(t *testing.T) {
 	}
 }
 
-func TestRecordReturnsTheAlertsAsDueReturnsThem(t *testing.T) {
-	s, _ := openTest(t)
+func testRecordReturnsTheAlertsAsDueReturnsThem(t *testing.T, open Open) {
+	s, _ := open(t)
 	it := item("f", "a")
 	it.Categories = []string{"politics"}
 	queued, err := s.Record(t.Context(), batch("f", t0, []attache.Item{it}, alertFor(it, "d", "r")))
@@ -235,8 +236,8 @@ func TestRecordReturnsTheAlertsAsDueReturnsThem(t *testing.T) {
 	}
 }
 
-func TestRecordKeepsAnItemAsFirstSeen(t *testing.T) {
-	s, _ := openTest(t)
+func testRecordKeepsAnItemAsFirstSeen(t *testing.T, open Open) {
+	s, _ := open(t)
 	it := item("f", "a")
 	if _, err := s.Record(t.Context(), batch("f", t0, []attache.Item{it})); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"fmt"
@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
-func TestUnseen(t *testing.T) {
+func testUnseen(t *testing.T, open Open) {
 	keys := func(n int, name func(int) string) []string {
 		ks := make([]string, n)
 		for i := range ks {
@@ -59,7 +60,7 @@ func TestUnseen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openTest(t)
+			s, _ := open(t)
 			for feed, ks := range tt.recorded {
 				var items []attache.Item
 				for _, k := range ks {
@@ -80,7 +81,7 @@ func TestUnseen(t *testing.T) {
 	}
 }
 
-func TestItemsSinceRoundTripsEveryField(t *testing.T) {
+func testItemsSinceRoundTripsEveryField(t *testing.T, open Open) {
 	full := attache.Item{
 		Feed:        "mid-ru",
 		Key:         "urn:guid:1",
@@ -97,7 +98,7 @@ func TestItemsSinceRoundTripsEveryField(t *testing.T) {
 	}
 	bare := attache.Item{Feed: "mid-ru", Key: "2", Story: "mid-ru 2"}
 
-	s, _ := openTest(t)
+	s, _ := open(t)
 	if _, err := s.Record(t.Context(), batch("mid-ru", t0, []attache.Item{full, bare})); err != nil {
 		t.Fatal(err)
 	}
@@ -114,8 +115,8 @@ func TestItemsSinceRoundTripsEveryField(t *testing.T) {
 	}
 }
 
-func TestItemsSinceGoesByFirstSight(t *testing.T) {
-	s, _ := openTest(t)
+func testItemsSinceGoesByFirstSight(t *testing.T, open Open) {
+	s, _ := open(t)
 	early, late := item("f", "early"), item("f", "late")
 	late.Published = t0.AddDate(-1, 0, 0) // an old date seen late still counts as late
 	if _, err := s.Record(t.Context(), batch("f", t0, []attache.Item{early})); err != nil {
@@ -150,8 +151,8 @@ func TestItemsSinceGoesByFirstSight(t *testing.T) {
 	}
 }
 
-func TestCountItems(t *testing.T) {
-	s, _ := openTest(t)
+func testCountItems(t *testing.T, open Open) {
+	s, _ := open(t)
 	items := []attache.Item{item("f", "a"), item("f", "b"), item("f", "a")}
 	if _, err := s.Record(t.Context(), batch("f", t0, items)); err != nil {
 		t.Fatal(err)
@@ -168,10 +169,10 @@ func head(ks []string) []string {
 	return ks[:min(len(ks), 5)]
 }
 
-func TestSeenStoriesFindsStoriesOfAnyFeed(t *testing.T) {
-	s, _ := openTest(t)
+func testSeenStoriesFindsStoriesOfAnyFeed(t *testing.T, open Open) {
+	s, _ := open(t)
 	ctx := t.Context()
-	if _, err := s.Record(ctx, RecordBatch{Feed: "a", State: FeedState{Baselined: true}, Now: t0,
+	if _, err := s.Record(ctx, store.RecordBatch{Feed: "a", State: store.FeedState{Baselined: true}, Now: t0,
 		Items: []attache.Item{{Key: "1", Story: "https://example.org/x", Title: "x"}}}); err != nil {
 		t.Fatal(err)
 	}

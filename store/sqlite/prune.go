@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,14 +6,8 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
-
-// PruneResult says how many rows Prune deleted.
-type PruneResult struct {
-	Items   int64 // seen items, with their text
-	Alerts  int64 // delivered and dead alerts
-	Alerted int64 // records of a rule having alerted a story to a destination
-}
 
 // Prune deletes, in one transaction, what is older than before: items first
 // seen before it, delivered and dead alerts queued before it, and alerted
@@ -25,8 +19,8 @@ type PruneResult struct {
 // therefore be longer than any item stays in a feed, which is why it
 // defaults to 90 days. Pruning the alerted records at the same age keeps the
 // two consistent: a story is alerted again only when its item is new again.
-func (s *Store) Prune(ctx context.Context, before time.Time) (PruneResult, error) {
-	var r PruneResult
+func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult, error) {
+	var r store.PruneResult
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return r, fmt.Errorf("prune: %w", err)
@@ -47,14 +41,14 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (PruneResult, error
 	for _, step := range steps {
 		res, err := tx.ExecContext(ctx, step.query, step.args...)
 		if err != nil {
-			return PruneResult{}, fmt.Errorf("prune: %w", err)
+			return store.PruneResult{}, fmt.Errorf("prune: %w", err)
 		}
 		if *step.n, err = res.RowsAffected(); err != nil {
-			return PruneResult{}, fmt.Errorf("prune: %w", err)
+			return store.PruneResult{}, fmt.Errorf("prune: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return PruneResult{}, fmt.Errorf("prune: %w", err)
+		return store.PruneResult{}, fmt.Errorf("prune: %w", err)
 	}
 	return r, nil
 }

@@ -1,4 +1,4 @@
-package main
+package sqlite
 
 import (
 	"fmt"
@@ -6,10 +6,10 @@ import (
 	"syscall"
 )
 
-// stateHint says what is wrong with the file system holding the state, when
+// DiskHint says what is wrong with the file system holding the state, when
 // something obvious is: no space left, or mounted read-only. SQLite's own
 // errors ("disk I/O error") do not say.
-func stateHint(path string) string {
+func DiskHint(path string) string {
 	var fs syscall.Statfs_t
 	if err := syscall.Statfs(filepath.Dir(path), &fs); err != nil {
 		return ""

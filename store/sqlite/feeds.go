@@ -1,78 +1,41 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/attache-dev/attache/store"
 )
-
-// FeedState is what the store remembers of one feed between polls.
-type FeedState struct {
-	// Feed is the configured feed's name.
-	Feed string
-	// Known is false for a feed that has never been saved; all the other
-	// fields are then zero.
-	Known bool
-
-	// ETag and LastModified are the validators of the last 200 answer, sent
-	// back on the next request for a conditional GET.
-	ETag         string
-	LastModified string
-
-	// LastPoll is when the feed was last fetched, whatever the outcome;
-	// LastSuccess when a fetch last succeeded (a 304 counts).
-	LastPoll    time.Time
-	LastSuccess time.Time
-	// ConsecutiveErrors counts failed polls since the last success, for
-	// backoff; LastError is the latest failure's text, kept after a success
-	// for the status page.
-	ConsecutiveErrors int
-	LastError         string
-
-	// Baselined says the feed's first poll has been recorded: from then on an
-	// unseen item is news, not backlog.
-	Baselined bool
-
-	// FailingSince is when the current run of failures began; zero while
-	// the feed answers. HealthAlerted says a health alert was queued for
-	// that run, so that it is raised once and its recovery once.
-	FailingSince  time.Time
-	HealthAlerted bool
-
-	// Items is how many of the feed's items are recorded (within retention).
-	// It is read only: SaveFeedState ignores it.
-	Items int
-}
 
 const feedColumns = `f.name, f.etag, f.last_modified, f.last_poll_ms, f.last_success_ms,
 	f.consecutive_errors, f.last_error, f.baselined, f.failing_since_ms, f.health_alerted,
 	(SELECT COUNT(*) FROM items i WHERE i.feed = f.name)`
 
-// FeedState returns the saved state of one feed. A feed never saved gives
-// a FeedState with only Feed set and Known false, and no error.
-func (s *Store) FeedState(ctx context.Context, feed string) (FeedState, error) {
+// store.FeedState returns the saved state of one feed. A feed never saved gives
+// a store.FeedState with only Feed set and Known false, and no error.
+func (s *Store) FeedState(ctx context.Context, feed string) (store.FeedState, error) {
 	row := s.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds f WHERE f.name = ?`, feed)
 	st, err := scanFeedState(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return FeedState{Feed: feed}, nil
+		return store.FeedState{Feed: feed}, nil
 	}
 	if err != nil {
-		return FeedState{}, fmt.Errorf("feed %q: read state: %w", feed, err)
+		return store.FeedState{}, fmt.Errorf("feed %q: read state: %w", feed, err)
 	}
 	return st, nil
 }
 
 // FeedStates returns the saved state of every feed ever saved, by name.
 // Feeds since removed from the configuration are included.
-func (s *Store) FeedStates(ctx context.Context) ([]FeedState, error) {
+func (s *Store) FeedStates(ctx context.Context) ([]store.FeedState, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds f ORDER BY f.name`)
 	if err != nil {
 		return nil, fmt.Errorf("read feed states: %w", err)
 	}
 	defer rows.Close()
-	var states []FeedState
+	var states []store.FeedState
 	for rows.Next() {
 		st, err := scanFeedState(rows)
 		if err != nil {
@@ -89,14 +52,14 @@ func (s *Store) FeedStates(ctx context.Context) ([]FeedState, error) {
 // SaveFeedState creates or replaces the state of st.Feed. Use it after a
 // poll that recorded nothing (an error, a 304); a poll with items saves its
 // state through Record, in the same transaction.
-func (s *Store) SaveFeedState(ctx context.Context, st FeedState) error {
+func (s *Store) SaveFeedState(ctx context.Context, st store.FeedState) error {
 	if err := saveFeedState(ctx, s.db, st); err != nil {
 		return fmt.Errorf("feed %q: save state: %w", st.Feed, err)
 	}
 	return nil
 }
 
-func saveFeedState(ctx context.Context, q querier, st FeedState) error {
+func saveFeedState(ctx context.Context, q querier, st store.FeedState) error {
 	if st.Feed == "" {
 		return errors.New("empty feed name")
 	}
@@ -124,15 +87,15 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
-func scanFeedState(sc scanner) (FeedState, error) {
+func scanFeedState(sc scanner) (store.FeedState, error) {
 	var (
-		st                                  FeedState
+		st                                  store.FeedState
 		lastPoll, lastSuccess, failingSince sql.NullInt64
 	)
 	err := sc.Scan(&st.Feed, &st.ETag, &st.LastModified, &lastPoll, &lastSuccess,
 		&st.ConsecutiveErrors, &st.LastError, &st.Baselined, &failingSince, &st.HealthAlerted, &st.Items)
 	if err != nil {
-		return FeedState{}, err
+		return store.FeedState{}, err
 	}
 	st.Known = true
 	st.LastPoll = fromMS(lastPoll)

@@ -1,10 +1,12 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/attache-dev/attache/store"
 )
 
 // migration is one step of the schema's history. Steps are applied in
@@ -133,7 +135,7 @@ func migrateOne(ctx context.Context, db *sql.DB, now time.Time) (done bool, err 
 	}
 	if version > len(migrations) {
 		return false, fmt.Errorf("migrate: file is at schema version %d, this binary knows up to %d: %w",
-			version, len(migrations), ErrSchemaTooNew)
+			version, len(migrations), store.ErrSchemaTooNew)
 	}
 	if version == len(migrations) {
 		return true, tx.Commit()

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -6,24 +6,20 @@ import (
 	"reflect"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
-func TestRequeueInFlightAfterACrash(t *testing.T) {
-	s, path := openTest(t)
+func testRequeueInFlightAfterACrash(t *testing.T, open Open) {
+	s, reopen := open(t)
 	sent := queueOne(t, s, "sent")
 	waiting := queueOne(t, s, "waiting")
 	// The dispatcher took one alert and the process died during the send.
 	must(t, s.MarkInFlight(t.Context(), sent, t0))
 	s.Close()
 
-	s, err := Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopen(t)
 	if got := dueIDs(t, s, t0); !reflect.DeepEqual(got, []string{waiting}) {
 		t.Errorf("before requeueing, due %q, want only %q", got, waiting)
 	}
@@ -45,8 +41,8 @@ func TestRequeueInFlightAfterACrash(t *testing.T) {
 // TestPollerAndDispatcherAtOnce runs the store as the daemon does: pollers
 // record batches while a dispatcher drains the queue and a status page
 // reads, all on one Store. Run it with -race.
-func TestPollerAndDispatcherAtOnce(t *testing.T) {
-	s, _ := openTest(t)
+func testPollerAndDispatcherAtOnce(t *testing.T, open Open) {
+	s, _ := open(t)
 	ctx := t.Context()
 	const feeds, polls, perPoll = 4, 8, 5
 
@@ -109,7 +105,7 @@ func TestPollerAndDispatcherAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []QueueStat{{Destination: "d", Delivered: feeds * polls * perPoll}}
+	want := []store.QueueStat{{Destination: "d", Delivered: feeds * polls * perPoll}}
 	if !reflect.DeepEqual(stats, want) {
 		t.Errorf("QueueStats = %+v, want %+v", stats, want)
 	}
@@ -117,7 +113,7 @@ func TestPollerAndDispatcherAtOnce(t *testing.T) {
 
 // dispatch delivers due alerts until the pollers are done and a full pass
 // finds nothing left.
-func dispatch(ctx context.Context, s *Store, pollersDone <-chan struct{}) error {
+func dispatch(ctx context.Context, s store.Store, pollersDone <-chan struct{}) error {
 	for {
 		var finished bool
 		select {
@@ -140,46 +136,5 @@ func dispatch(ctx context.Context, s *Store, pollersDone <-chan struct{}) error 
 		if finished && len(due) == 0 {
 			return nil
 		}
-	}
-}
-
-// TestTwoHandlesOnOneFile stands for two processes on one file, such as the
-// daemon and `attache test --since`: writes wait for each other instead of
-// failing with "database is locked".
-func TestTwoHandlesOnOneFile(t *testing.T) {
-	a, path := openTest(t)
-	b, err := Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-
-	const polls = 30
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for i, s := range []*Store{a, b} {
-		wg.Go(func() {
-			feed := fmt.Sprintf("feed-%d", i)
-			for p := range polls {
-				it := item(feed, fmt.Sprint(p))
-				b := batch(feed, t0.Add(time.Duration(p)*time.Second), []attache.Item{it}, alertFor(it, "d", "r"))
-				if _, err := s.Record(t.Context(), b); err != nil {
-					errs <- err
-					return
-				}
-				if _, err := s.ItemsSince(t.Context(), t0); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if n := rowCount(t, a, "alerts"); n != 2*polls {
-		t.Errorf("%d alerts queued, want %d", n, 2*polls)
 	}
 }

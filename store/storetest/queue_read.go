@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"reflect"
@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
 // fillQueue records, for destination "d": x1 and x2 (x2 published earlier)
 // at t0, y1 at t0+1m; and z1 for destination "e" at t0.
-func fillQueue(t *testing.T, s *Store) {
+func fillQueue(t *testing.T, s store.Store) {
 	t.Helper()
 	x1, x2, y1, z1 := item("x", "1"), item("x", "2"), item("y", "1"), item("z", "1")
 	x2.Published = x1.Published.Add(-time.Hour)
-	steps := []RecordBatch{
+	steps := []store.RecordBatch{
 		batch("x", t0, []attache.Item{x1, x2}, alertFor(x1, "d", "r"), alertFor(x2, "d", "r")),
 		batch("y", t0.Add(time.Minute), []attache.Item{y1}, alertFor(y1, "d", "r")),
 		batch("z", t0, []attache.Item{z1}, alertFor(z1, "e", "r")),
@@ -26,8 +27,8 @@ func fillQueue(t *testing.T, s *Store) {
 	}
 }
 
-func TestDue(t *testing.T) {
-	s, _ := openTest(t)
+func testDue(t *testing.T, open Open) {
+	s, _ := open(t)
 	fillQueue(t, s)
 	tests := []struct {
 		name  string
@@ -64,8 +65,8 @@ func TestDue(t *testing.T) {
 	})
 }
 
-func TestDestinationsAndQueueStats(t *testing.T) {
-	s, _ := openTest(t)
+func testDestinationsAndQueueStats(t *testing.T, open Open) {
+	s, _ := open(t)
 	fillQueue(t, s)
 	ctx := t.Context()
 	// On "d": x/2 delivered, x/1 dead, y/1 still queued. On "e": z/1 in flight.
@@ -86,7 +87,7 @@ func TestDestinationsAndQueueStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []QueueStat{
+	want := []store.QueueStat{
 		{Destination: "d", Queued: 1, Delivered: 1, Dead: 1, OldestQueued: t0.Add(time.Minute).Truncate(time.Millisecond)},
 		{Destination: "e", InFlight: 1},
 	}
@@ -95,8 +96,8 @@ func TestDestinationsAndQueueStats(t *testing.T) {
 	}
 }
 
-func TestAlertsNewestFirst(t *testing.T) {
-	s, _ := openTest(t)
+func testAlertsNewestFirst(t *testing.T, open Open) {
+	s, _ := open(t)
 	fillQueue(t, s)
 	got, err := s.Alerts(t.Context(), 3)
 	if err != nil {

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"reflect"
@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
-func TestRuleCounts(t *testing.T) {
-	s, _ := openTest(t)
+func testRuleCounts(t *testing.T, open Open) {
+	s, _ := open(t)
 
 	t.Run("an empty store counts nothing", func(t *testing.T) {
 		got, err := s.RuleCounts(t.Context())
@@ -24,7 +25,7 @@ func TestRuleCounts(t *testing.T) {
 	a, b, c := item("f", "a"), item("f", "b"), item("g", "c")
 	again := item("g", "a-again")
 	again.Story = a.Story // the same story in another feed: no second alert
-	steps := []RecordBatch{
+	steps := []store.RecordBatch{
 		batch("f", t0, []attache.Item{a, b},
 			alertFor(a, "d", "r", "s"), alertFor(b, "d", "r"), alertFor(b, "e", "r")),
 		batch("g", t0.Add(time.Hour), []attache.Item{c, again},

@@ -1,32 +1,14 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
-
-// RecordBatch is the outcome of one poll of one feed, to be recorded at once.
-type RecordBatch struct {
-	// Feed is the feed polled. Items, alerts' items and State may leave their
-	// feed name empty; a different one is an error.
-	Feed string
-	// State is the feed's state after the poll.
-	State FeedState
-	// Items are the items the poll found unseen; any already recorded are
-	// left as they are.
-	Items []attache.Item
-	// Alerts are the candidate alerts, one per item and destination, naming
-	// every rule that matched there.
-	Alerts []attache.Alert
-	// Now is the time of the poll: the items' first sight, the alerts'
-	// queueing time when they carry none.
-	Now time.Time
-}
 
 // Record is the durability point of a poll. In one transaction it records
 // the batch's items as seen, saves the feed's state and queues its alerts;
@@ -37,8 +19,8 @@ type RecordBatch struct {
 // feed carried it then; an alert left with no match is dropped, and so is
 // one whose id is already in the queue. Record returns the alerts it queued,
 // as Due will return them.
-func (s *Store) Record(ctx context.Context, b RecordBatch) ([]attache.Alert, error) {
-	if err := b.normalise(); err != nil {
+func (s *Store) Record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error) {
+	if err := b.Normalise(); err != nil {
 		return nil, fmt.Errorf("record feed %q: %w", b.Feed, err)
 	}
 	queued, err := s.record(ctx, b)
@@ -48,7 +30,7 @@ func (s *Store) Record(ctx context.Context, b RecordBatch) ([]attache.Alert, err
 	return queued, nil
 }
 
-func (s *Store) record(ctx context.Context, b RecordBatch) ([]attache.Alert, error) {
+func (s *Store) record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -76,45 +58,6 @@ func (s *Store) record(ctx context.Context, b RecordBatch) ([]attache.Alert, err
 		return nil, err
 	}
 	return queued, nil
-}
-
-// normalise fills in the feed names left empty and rejects a batch that mixes
-// feeds or has no time. Rows the schema rejects (an empty key or alert id)
-// fail inside the transaction and undo it.
-func (b *RecordBatch) normalise() error {
-	if b.Feed == "" {
-		return errors.New("empty feed name")
-	}
-	if b.Now.IsZero() {
-		return errors.New("no time given")
-	}
-	if err := sameFeed(&b.State.Feed, b.Feed, "state"); err != nil {
-		return err
-	}
-	b.Items = append([]attache.Item(nil), b.Items...)
-	for i := range b.Items {
-		if err := sameFeed(&b.Items[i].Feed, b.Feed, "item "+b.Items[i].Key); err != nil {
-			return err
-		}
-	}
-	b.Alerts = append([]attache.Alert(nil), b.Alerts...)
-	for i := range b.Alerts {
-		if err := sameFeed(&b.Alerts[i].Item.Feed, b.Feed, "alert "+b.Alerts[i].ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func sameFeed(name *string, feed, what string) error {
-	switch *name {
-	case "":
-		*name = feed
-	case feed:
-	default:
-		return fmt.Errorf("%s belongs to feed %q", what, *name)
-	}
-	return nil
 }
 
 // queueAlert claims a's matches in the alerted table and queues what is left

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"errors"
@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
 // queueOne records one alert to destination "d" at t0 and returns its id.
-func queueOne(t *testing.T, s *Store, key string) string {
+func queueOne(t *testing.T, s store.Store, key string) string {
 	t.Helper()
 	it := item("f", key)
 	queued, err := s.Record(t.Context(), batch("f", t0, []attache.Item{it}, alertFor(it, "d", "r")))
@@ -21,7 +22,7 @@ func queueOne(t *testing.T, s *Store, key string) string {
 }
 
 // alertByID reads one alert back through Alerts.
-func alertByID(t *testing.T, s *Store, id string) attache.Alert {
+func alertByID(t *testing.T, s store.Store, id string) attache.Alert {
 	t.Helper()
 	all, err := s.Alerts(t.Context(), 1000)
 	if err != nil {
@@ -36,16 +37,16 @@ func alertByID(t *testing.T, s *Store, id string) attache.Alert {
 	return attache.Alert{}
 }
 
-func TestQueueLifecycle(t *testing.T) {
+func testQueueLifecycle(t *testing.T, open Open) {
 	ms := func(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
 	tests := []struct {
 		name string
-		run  func(t *testing.T, s *Store, id string)
+		run  func(t *testing.T, s store.Store, id string)
 		want attache.Alert // only the queue fields are compared
 	}{
 		{
 			name: "a queued alert sent is delivered",
-			run: func(t *testing.T, s *Store, id string) {
+			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkInFlight(t.Context(), id, t0.Add(time.Second)))
 				must(t, s.MarkDelivered(t.Context(), id, t0.Add(2*time.Second)))
 			},
@@ -53,7 +54,7 @@ func TestQueueLifecycle(t *testing.T) {
 		},
 		{
 			name: "a transient failure queues the alert again, not due before its time",
-			run: func(t *testing.T, s *Store, id string) {
+			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkInFlight(t.Context(), id, t0))
 				next := t0.Add(time.Minute)
 				must(t, s.MarkRetry(t.Context(), id, next, "timeout"))
@@ -68,7 +69,7 @@ func TestQueueLifecycle(t *testing.T) {
 		},
 		{
 			name: "a second attempt counts a second attempt",
-			run: func(t *testing.T, s *Store, id string) {
+			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkInFlight(t.Context(), id, t0))
 				must(t, s.MarkRetry(t.Context(), id, t0, "503"))
 				must(t, s.MarkInFlight(t.Context(), id, t0))
@@ -78,7 +79,7 @@ func TestQueueLifecycle(t *testing.T) {
 		},
 		{
 			name: "a permanent failure makes the alert dead and no longer due",
-			run: func(t *testing.T, s *Store, id string) {
+			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkInFlight(t.Context(), id, t0))
 				must(t, s.MarkDead(t.Context(), id, "channel_not_found"))
 				if due := dueIDs(t, s, t0.Add(time.Hour)); len(due) != 0 {
@@ -89,56 +90,56 @@ func TestQueueLifecycle(t *testing.T) {
 		},
 		{
 			name: "a queued alert can be given up without a send",
-			run: func(t *testing.T, s *Store, id string) {
+			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkDead(t.Context(), id, "destination removed"))
 			},
 			want: attache.Alert{Status: attache.AlertDead, NextAttempt: ms(t0), LastError: "destination removed"},
 		},
 		{
 			name: "an alert in flight is not due and cannot be taken twice",
-			run: func(t *testing.T, s *Store, id string) {
+			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkInFlight(t.Context(), id, t0))
 				if due := dueIDs(t, s, t0); len(due) != 0 {
 					t.Errorf("an alert in flight is due: %q", due)
 				}
-				wantErr(t, s.MarkInFlight(t.Context(), id, t0), ErrStatus)
+				wantErr(t, s.MarkInFlight(t.Context(), id, t0), store.ErrStatus)
 			},
 			want: attache.Alert{Status: attache.AlertInFlight, Attempts: 1, NextAttempt: ms(t0)},
 		},
 		{
 			name: "a delivered alert cannot be delivered, retried or killed again",
-			run: func(t *testing.T, s *Store, id string) {
+			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkInFlight(t.Context(), id, t0))
 				must(t, s.MarkDelivered(t.Context(), id, t0))
-				wantErr(t, s.MarkDelivered(t.Context(), id, t0), ErrStatus)
-				wantErr(t, s.MarkRetry(t.Context(), id, t0, "x"), ErrStatus)
-				wantErr(t, s.MarkDead(t.Context(), id, "x"), ErrStatus)
-				wantErr(t, s.MarkInFlight(t.Context(), id, t0), ErrStatus)
+				wantErr(t, s.MarkDelivered(t.Context(), id, t0), store.ErrStatus)
+				wantErr(t, s.MarkRetry(t.Context(), id, t0, "x"), store.ErrStatus)
+				wantErr(t, s.MarkDead(t.Context(), id, "x"), store.ErrStatus)
+				wantErr(t, s.MarkInFlight(t.Context(), id, t0), store.ErrStatus)
 			},
 			want: attache.Alert{Status: attache.AlertDelivered, Attempts: 1, NextAttempt: ms(t0), Delivered: ms(t0)},
 		},
 		{
 			name: "a queued alert cannot be delivered without being in flight",
-			run: func(t *testing.T, s *Store, id string) {
-				wantErr(t, s.MarkDelivered(t.Context(), id, t0), ErrStatus)
-				wantErr(t, s.MarkRetry(t.Context(), id, t0, "x"), ErrStatus)
+			run: func(t *testing.T, s store.Store, id string) {
+				wantErr(t, s.MarkDelivered(t.Context(), id, t0), store.ErrStatus)
+				wantErr(t, s.MarkRetry(t.Context(), id, t0, "x"), store.ErrStatus)
 			},
 			want: attache.Alert{Status: attache.AlertQueued, NextAttempt: ms(t0)},
 		},
 		{
 			name: "an unknown id is not found",
-			run: func(t *testing.T, s *Store, id string) {
-				wantErr(t, s.MarkInFlight(t.Context(), "nope", t0), ErrNotFound)
-				wantErr(t, s.MarkDelivered(t.Context(), "nope", t0), ErrNotFound)
-				wantErr(t, s.MarkRetry(t.Context(), "nope", t0, "x"), ErrNotFound)
-				wantErr(t, s.MarkDead(t.Context(), "nope", "x"), ErrNotFound)
+			run: func(t *testing.T, s store.Store, id string) {
+				wantErr(t, s.MarkInFlight(t.Context(), "nope", t0), store.ErrNotFound)
+				wantErr(t, s.MarkDelivered(t.Context(), "nope", t0), store.ErrNotFound)
+				wantErr(t, s.MarkRetry(t.Context(), "nope", t0, "x"), store.ErrNotFound)
+				wantErr(t, s.MarkDead(t.Context(), "nope", "x"), store.ErrNotFound)
 			},
 			want: attache.Alert{Status: attache.AlertQueued, NextAttempt: ms(t0)},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openTest(t)
+			s, _ := open(t)
 			id := queueOne(t, s, "a")
 			tt.run(t, s, id)
 			a := alertByID(t, s, id)
@@ -166,7 +167,7 @@ func wantErr(t *testing.T, err, want error) {
 }
 
 // dueIDs lists the ids due for destination "d" at now.
-func dueIDs(t *testing.T, s *Store, now time.Time) []string {
+func dueIDs(t *testing.T, s store.Store, now time.Time) []string {
 	t.Helper()
 	due, err := s.Due(t.Context(), "d", now, 100)
 	if err != nil {
