@@ -110,24 +110,6 @@ func (c *Config) RuleByName(name string) *attache.Rule {
 	return nil
 }
 
-// TagsOf returns the tags of the named feed, nil for an unknown feed. With
-// the feed's name, they are the scopes a rules.Document needs.
-func (c *Config) TagsOf(feed string) []string {
-	if f := c.FeedByName(feed); f != nil {
-		return f.Tags
-	}
-	return nil
-}
-
-// NotifyOf returns the destinations of the named rule (its own notify, or
-// default_notify), nil for an unknown rule.
-func (c *Config) NotifyOf(rule string) []string {
-	if r := c.RuleByName(rule); r != nil {
-		return r.Notify
-	}
-	return nil
-}
-
 // Summary is the line `attache check` prints for a valid file, such as
 // "rules.yaml: 14 feeds, 6 lists, 5 rules, 2 destinations".
 func (c *Config) Summary() string {

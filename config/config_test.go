@@ -170,11 +170,6 @@ func TestLoadSpecExampleReadsEveryValue(t *testing.T) {
 	check("FeedByName of an unknown feed", c.FeedByName("nope") == nil, true)
 	check("RuleByName", c.RuleByName("csto").Query, "CSTO OR ОДКБ")
 	check("RuleByName of an unknown rule", c.RuleByName("nope") == nil, true)
-	check("TagsOf", c.TagsOf("mid-ru"), []string{"russia", "ministries"})
-	check("TagsOf an unknown feed", c.TagsOf("nope"), []string(nil))
-	check("NotifyOf a rule with its own", c.NotifyOf("nato-west"), []string{"analysts", "oncall"})
-	check("NotifyOf a rule with none", c.NotifyOf("csto"), []string{"log"})
-	check("NotifyOf an unknown rule", c.NotifyOf("nope"), []string(nil))
 }
 
 func TestMatcherHonoursRulesFeeds(t *testing.T) {

@@ -2,37 +2,16 @@ package watcher
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 )
-
-// Ruleset is the compiled rules with what alerts need of each.
-type Ruleset struct {
-	Matcher *rules.Matcher
-	// Rules are the configured rules by name: their description,
-	// severity and destinations.
-	Rules map[string]attache.Rule
-}
-
-// NewRuleset joins the matcher compiled from rs with the rules themselves.
-func NewRuleset(m *rules.Matcher, rs []attache.Rule) *Ruleset {
-	out := &Ruleset{Matcher: m, Rules: make(map[string]attache.Rule, len(rs))}
-	for _, r := range rs {
-		out.Rules[r.Name] = r
-	}
-	return out
-}
 
 // State is what the poller needs of the store.
 type State interface {
@@ -166,7 +145,7 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 		p.log.Debug("feed in backoff", keyFeed, f.Name, "until", st.LastPoll.Add(wait))
 		return PollResult{Feed: f.Name, Class: attache.PollBackoff}
 	}
-	res, err := conf.fetcher.Items(ctx, f,
+	res, err := Read(ctx, conf.fetcher, f,
 		source.Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
 	if err != nil {
 		return p.failed(ctx, f, st, now, err, conf)
@@ -243,37 +222,4 @@ func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState,
 		p.notifyQueued(len(health))
 	}
 	return PollResult{Feed: f.Name, Class: class, Err: err}
-}
-
-// alertID is stable for an item and destination, so the queue's unique key
-// stops the same alert being queued twice.
-func alertID(feed, key, destination string) string {
-	h := sha256.Sum256([]byte(feed + "\x00" + key + "\x00" + destination))
-	return hex.EncodeToString(h[:16])
-}
-
-// alertsFor builds one alert per destination for an item, naming every rule
-// that matched and notifies there.
-func alertsFor(it attache.Item, matches []attache.Match, rs *Ruleset, now time.Time) []attache.Alert {
-	byDest := map[string][]attache.Match{}
-	for _, m := range matches {
-		info := rs.Rules[m.Rule]
-		m.Description, m.Severity = info.Description, info.Severity
-		for _, d := range info.Notify {
-			byDest[d] = append(byDest[d], m)
-		}
-	}
-	dests := make([]string, 0, len(byDest))
-	for d := range byDest {
-		dests = append(dests, d)
-	}
-	sort.Strings(dests)
-	alerts := make([]attache.Alert, 0, len(dests))
-	for _, d := range dests {
-		alerts = append(alerts, attache.Alert{
-			ID: alertID(it.Feed, it.Key, d), Destination: d, Item: it, Matches: byDest[d],
-			Queued: now, Status: attache.AlertQueued, NextAttempt: now,
-		})
-	}
-	return alerts
 }

@@ -13,10 +13,10 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
-	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store/sqlite"
 	"github.com/attache-dev/attache/text"
+	"github.com/attache-dev/attache/watcher"
 )
 
 // testFlags are the options of `attache test`.
@@ -77,7 +77,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 		only[r] = true
 	}
-	out := &testPrinter{w: e.stdout, json: testOpts.json, cfg: cfg, only: only}
+	out := &testPrinter{w: e.stdout, json: testOpts.json, rules: ruleset(cfg), only: only}
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
 			// The flag package stops at the first SOURCE: a flag after it
@@ -115,7 +115,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		if override != nil {
 			src.HTML = override
 		}
-		res, err := fetcher.Items(ctx, src, source.Conditional{}, time.Now())
+		res, err := watcher.Read(ctx, fetcher, src, source.Conditional{}, time.Now())
 		if err != nil {
 			fmt.Fprintf(e.stderr, "%s: %s: %v\n", s, source.Classify(err), err)
 			failed++
@@ -124,9 +124,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		if src.HTML != nil {
 			followPage(ctx, e.stderr, fetcher, s, src, res.Items)
 		}
-		for _, it := range res.Items {
-			out.item(it, src.Tags)
-		}
+		out.evaluate(res.Items)
 	}
 	out.summary(e.stderr)
 	if failed > 0 {
@@ -163,9 +161,7 @@ func backtest(ctx context.Context, e *env, cfg *config.Config, out *testPrinter)
 		fmt.Fprintf(e.stderr, "attache test --since: %v\n", err)
 		return exitFailure
 	}
-	for _, it := range items {
-		out.item(it, cfg.TagsOf(it.Feed))
-	}
+	out.evaluate(items)
 	out.summary(e.stderr)
 	return exitOK
 }
@@ -174,35 +170,41 @@ func backtest(ctx context.Context, e *env, cfg *config.Config, out *testPrinter)
 type testPrinter struct {
 	w       io.Writer
 	json    bool
-	cfg     *config.Config
+	rules   *watcher.Ruleset
 	only    map[string]bool
 	items   int
 	matches int
 }
 
-func (p *testPrinter) item(it attache.Item, tags []string) {
-	p.items++
-	for _, m := range p.cfg.Matcher.Match(rules.DocumentOf(it, tags...)) {
-		if len(p.only) > 0 && !p.only[m.Rule] {
-			continue
+// evaluate evaluates items as the daemon would and prints what matched.
+func (p *testPrinter) evaluate(items []attache.Item) {
+	p.items += len(items)
+	for _, e := range watcher.Evaluate(p.rules, items) {
+		it := e.Item
+		for _, m := range e.Matches {
+			if len(p.only) > 0 && !p.only[m.Rule] {
+				continue
+			}
+			p.matches++
+			p.print(testMatch{Rule: m.Rule, Severity: m.Severity.String(), Feed: it.Feed, ID: it.Key, Title: it.Title,
+				Link: it.Link, Published: it.Published.UTC().Format(time.RFC3339), Hits: m.Hits})
 		}
-		p.matches++
-		r := p.cfg.RuleByName(m.Rule)
-		tm := testMatch{Rule: m.Rule, Severity: r.Severity.String(), Feed: it.Feed, ID: it.Key, Title: it.Title,
-			Link: it.Link, Published: it.Published.UTC().Format(time.RFC3339), Hits: m.Hits}
-		if tm.Hits == nil {
-			tm.Hits = []attache.Hit{}
-		}
-		if p.json {
-			b, _ := json.Marshal(tm)
-			fmt.Fprintf(p.w, "%s\n", b)
-			continue
-		}
-		fmt.Fprintf(p.w, "%s  %s  %s  %s\n  %s\n  %s\n", strings.ToUpper(tm.Severity), tm.Rule, tm.Feed, tm.Published,
-			oneLine(tm.Title), tm.Link)
-		for _, h := range m.Hits {
-			fmt.Fprintf(p.w, "    %s: %q matched %s\n", h.Field, h.Text, h.Term)
-		}
+	}
+}
+
+func (p *testPrinter) print(tm testMatch) {
+	if tm.Hits == nil {
+		tm.Hits = []attache.Hit{}
+	}
+	if p.json {
+		b, _ := json.Marshal(tm)
+		fmt.Fprintf(p.w, "%s\n", b)
+		return
+	}
+	fmt.Fprintf(p.w, "%s  %s  %s  %s\n  %s\n  %s\n", strings.ToUpper(tm.Severity), tm.Rule, tm.Feed, tm.Published,
+		oneLine(tm.Title), tm.Link)
+	for _, h := range tm.Hits {
+		fmt.Fprintf(p.w, "    %s: %q matched %s\n", h.Field, h.Text, h.Term)
 	}
 }
 

@@ -105,7 +105,7 @@ func (s *setup) dispatcher(ctx context.Context, e *env, observe func(string, not
 
 // ruleset gives the watcher the compiled rules and what alerts need.
 func ruleset(cfg *config.Config) *watcher.Ruleset {
-	return watcher.NewRuleset(cfg.Matcher, cfg.Rules)
+	return watcher.NewRuleset(cfg.Matcher, cfg.Rules, cfg.Feeds)
 }
 
 func newFetcher(cfg *config.Config) *source.Fetcher {
