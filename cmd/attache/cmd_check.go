@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/attache-dev/attache/daemon"
 )
 
 var checkCommand = &command{
@@ -17,7 +19,7 @@ var checkCommand = &command{
 		if !ok {
 			return exitUsage
 		}
-		if _, err := notifiers(cfg, e.stdout); err != nil {
+		if _, err := daemon.Notifiers(cfg, e.stdout); err != nil {
 			fmt.Fprintf(e.stderr, "%s: %v\n", cfg.Path, err)
 			return exitUsage
 		}

@@ -7,14 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/daemon"
 	"github.com/attache-dev/attache/source"
-	"github.com/attache-dev/attache/store/sqlite"
 	"github.com/attache-dev/attache/text"
 	"github.com/attache-dev/attache/watcher"
 )
@@ -32,14 +31,12 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
-var testOpts testFlags
-
 var testCommand = &command{
 	name:    "test",
 	args:    "[SOURCE...]",
 	summary: "dry run: read each SOURCE (URL, file or feed name; none = every configured feed), print what would be alerted and why; writes nothing, sends nothing; --html-* read a SOURCE as an HTML list page through those selectors",
-	flags: func(fs *flag.FlagSet) {
-		testOpts = testFlags{}
+	flags: func(fs *flag.FlagSet, o *options) {
+		testOpts := &o.test
 		fs.BoolVar(&testOpts.json, "json", false, "print one JSON object per (item, rule) match")
 		fs.Var(&testOpts.rules, "rule", "limit to this rule `name` (repeatable)")
 		fs.Func("since", "backtest: run the rules over the items the store kept from this long ago (e.g. 72h, 7d) instead of fetching", func(s string) error {
@@ -65,6 +62,7 @@ type testMatch struct {
 }
 
 func runTest(ctx context.Context, e *env, args []string) int {
+	testOpts := &e.opts.test
 	cfg, ok := loadConfig(e)
 	if !ok {
 		return exitUsage
@@ -77,7 +75,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 		only[r] = true
 	}
-	out := &testPrinter{w: e.stdout, json: testOpts.json, rules: ruleset(cfg), only: only}
+	out := &testPrinter{w: e.stdout, json: testOpts.json, rules: daemon.Ruleset(cfg), only: only}
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
 			// The flag package stops at the first SOURCE: a flag after it
@@ -100,7 +98,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "attache test: --since reads the store; give no SOURCE with it")
 			return exitUsage
 		}
-		return backtest(ctx, e, cfg, out)
+		return backtest(ctx, e, cfg, testOpts.since, out)
 	}
 	sources := args
 	if len(sources) == 0 {
@@ -108,7 +106,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			sources = append(sources, f.Name)
 		}
 	}
-	fetcher := newFetcher(cfg)
+	fetcher := daemon.NewFetcher(cfg)
 	failed := 0
 	for _, s := range sources {
 		src := sourceOf(cfg, s)
@@ -144,19 +142,13 @@ func sourceOf(cfg *config.Config, s string) attache.Feed {
 	return attache.Feed{Name: s, URL: s}
 }
 
-// backtest runs the rules over the items kept in the store.
-func backtest(ctx context.Context, e *env, cfg *config.Config, out *testPrinter) int {
-	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
+// backtest runs the rules over the items kept in the state.
+func backtest(ctx context.Context, e *env, cfg *config.Config, since time.Duration, out *testPrinter) int {
+	items, err := daemon.StoredItems(ctx, cfg, time.Now().Add(-since))
+	if errors.Is(err, daemon.ErrNoState) {
 		fmt.Fprintf(e.stderr, "attache test --since: no state at %s yet: run `attache once` or `attache run` first\n", cfg.State)
 		return exitFailure
 	}
-	st, err := sqlite.Open(ctx, cfg.State)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "attache test --since: %v\n", err)
-		return exitFailure
-	}
-	defer st.Close()
-	items, err := st.ItemsSince(ctx, time.Now().Add(-testOpts.since))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "attache test --since: %v\n", err)
 		return exitFailure

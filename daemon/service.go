@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -23,12 +23,12 @@ import (
 // says the daemon has stalled.
 const stallAfter = 2 * time.Minute
 
-// instrument gives the daemon its metrics: a registry that cmd owns, the
+// instrument gives the daemon its metrics: a registry that the daemon owns, the
 // poller's and dispatcher's outcomes, the queue read at scrape time.
 func (d *daemon) instrument() (*prometheus.Registry, *metrics.Metrics) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := metrics.New(reg, metrics.BuildInfo{Version: version, Commit: commit(), GoVersion: runtime.Version()})
+	m := metrics.New(reg, metrics.BuildInfo{Version: d.opts.Version, Commit: d.opts.Commit, GoVersion: runtime.Version()})
 	m.WatchQueue(func(ctx context.Context) ([]metrics.QueueStat, error) {
 		stats, err := d.store.QueueStats(ctx)
 		out := make([]metrics.QueueStat, len(stats))

@@ -1,24 +1,34 @@
-package main
+// Package daemon is attaché's lifecycle: it starts the store, the
+// dispatcher, the poller and its schedule and the HTTP service from a
+// configuration, reloads the configuration on request, and stops in order:
+// scheduling first, then the polls under way, then the sends, then the
+// store. `attache once` is the same parts for one cycle.
+package daemon
 
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/attache-dev/attache"
-
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/watcher"
 )
+
+// pollConcurrency bounds how many feeds are fetched at once.
+const pollConcurrency = 8
 
 // daemon is `attache run` while it runs: the current configuration, the
 // scheduler built from it, and what a reload swaps.
 type daemon struct {
-	*setup
-	e          *env
+	opts       Options
+	log        *slog.Logger
+	store      store.Store
 	work       context.Context // polls and sends; outlives the stop signal by the shutdown timeout
 	poller     *watcher.Poller
 	dispatcher *notify.Dispatcher
@@ -26,6 +36,7 @@ type daemon struct {
 	onReload   func(ok bool)  // for metrics; may be nil
 
 	mu    sync.Mutex // guards cfg and sched
+	cfg   *config.Config
 	sched *watcher.Scheduler
 }
 
@@ -62,7 +73,7 @@ func (d *daemon) pollNow(feeds []attache.Feed) {
 // destinations. An invalid one is rejected with its errors logged, and the
 // running configuration goes on.
 func (d *daemon) reload() {
-	cfg, err := config.Load(d.e.global.config, d.e.getenv)
+	cfg, err := config.Load(d.opts.ConfigPath, d.opts.Getenv)
 	if err == nil {
 		err = d.apply(cfg)
 	}
@@ -73,7 +84,7 @@ func (d *daemon) reload() {
 				d.log.Error("configuration rejected", "problem", x.Error())
 			}
 		}
-		d.log.Error("reload failed: the running configuration goes on", "config", d.e.global.config, "error", err)
+		d.log.Error("reload failed: the running configuration goes on", "config", d.opts.ConfigPath, "error", err)
 		if d.onReload != nil {
 			d.onReload(false)
 		}
@@ -86,13 +97,11 @@ func (d *daemon) reload() {
 
 // apply switches to a new, valid configuration.
 func (d *daemon) apply(cfg *config.Config) error {
-	ns, err := notifiers(cfg, d.e.stdout)
+	ns, err := Notifiers(cfg, d.opts.Stdout)
 	if err != nil {
 		return err
 	}
-	d.mu.Lock()
-	old := d.cfg
-	d.mu.Unlock()
+	old := d.config()
 	if cfg.State != old.State {
 		d.log.Warn("the state path changed: it takes effect at the next restart", "running", old.State, "new", cfg.State)
 		cfg.State = old.State
@@ -100,7 +109,7 @@ func (d *daemon) apply(cfg *config.Config) error {
 	if err := d.dispatcher.SetNotifiers(ns, burstLimits(cfg)); err != nil {
 		return err
 	}
-	d.poller.Reconfigure(newFetcher(cfg), ruleset(cfg), cfg.Backfill, cfg.HealthNotify)
+	d.poller.Reconfigure(NewFetcher(cfg), Ruleset(cfg), cfg.Backfill, cfg.HealthNotify)
 	if err := d.schedule(cfg); err != nil {
 		return err
 	}
@@ -136,14 +145,16 @@ func (d *daemon) stop() bool {
 	d.mu.Unlock()
 	done := make(chan struct{})
 	go func() {
-		<-sched.Stop().Done()
+		if sched != nil {
+			<-sched.Stop().Done()
+		}
 		d.polls.Wait()
 		close(done)
 	}()
 	select {
 	case <-done:
 		return true
-	case <-time.After(shutdownTimeout):
+	case <-time.After(d.opts.ShutdownTimeout):
 		return false
 	}
 }
@@ -160,13 +171,4 @@ func diffFeeds(old, cur *config.Config) (added, removed []string) {
 		}
 	}
 	return added, removed
-}
-
-// burstLimits are the configured destinations' burst limits.
-func burstLimits(cfg *config.Config) map[string]int {
-	limits := map[string]int{}
-	for name, dest := range cfg.Destinations {
-		limits[name] = dest.BurstLimit
-	}
-	return limits
 }
