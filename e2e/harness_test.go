@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"net"
@@ -59,15 +60,24 @@ func news(id string) entry {
 // found in "a10".
 func title(id string) string { return "NATO statement " + id + "!" }
 
-// feeds serves RSS documents at /NAME that tests rewrite between polls.
+// item is an entry with a GUID, its link on example.org, a title and a
+// date, and no description.
+func item(guid, title, date string) entry {
+	return entry{GUID: guid, Title: title, Link: "https://example.org/" + guid, Date: date}
+}
+
+// feeds serves RSS documents at /NAME that tests rewrite between polls,
+// with an ETag, so that an unchanged document answers 304. It is the one
+// feed server of the suite.
 type feeds struct {
 	mu    sync.Mutex
 	docs  map[string][]entry
 	delay time.Duration
+	sent  map[string]int // 200 answers by name
 }
 
 func newFeeds(t *testing.T) (*feeds, *httptest.Server) {
-	f := &feeds{docs: map[string][]entry{}}
+	f := &feeds{docs: map[string][]entry{}, sent: map[string]int{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -79,9 +89,27 @@ func (f *feeds) set(name string, es ...entry) {
 	f.docs[name] = append([]entry(nil), es...)
 }
 
-func (f *feeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// hits counts the times the document name was sent whole (not a 304).
+func (f *feeds) hits(name string) int {
 	f.mu.Lock()
-	es, delay := f.docs[strings.TrimPrefix(r.URL.Path, "/")], f.delay
+	defer f.mu.Unlock()
+	return f.sent[name]
+}
+
+// feed is one document of a feeds server, for tests of a single feed.
+type feed struct {
+	*feeds
+	name string
+}
+
+func (f feed) set(es ...entry) { f.feeds.set(f.name, es...) }
+
+func (f feed) hits() int { return f.feeds.hits(f.name) }
+
+func (f *feeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	f.mu.Lock()
+	es, delay := f.docs[name], f.delay
 	f.mu.Unlock()
 	if delay > 0 {
 		select {
@@ -104,6 +132,15 @@ func (f *feeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "<description>%s</description></item>", xmlText(e.Desc))
 	}
 	b.WriteString("</channel></rss>")
+	etag := fmt.Sprintf(`"%x"`, sha256.Sum256(b.Bytes()))
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	f.mu.Lock()
+	f.sent[name]++
+	f.mu.Unlock()
+	w.Header().Set("ETag", etag)
 	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 	w.Write(b.Bytes())
 }
@@ -124,9 +161,12 @@ type answer struct {
 }
 
 // fakeSlack answers chat.postMessage. Each request takes the next scripted
-// answer, then the default one. It records the messages it accepted.
+// answer, then the default one. It records the messages it accepted, and
+// can hold requests until released. It is the one Slack of the suite.
 type fakeSlack struct {
 	mu       sync.Mutex
+	held     chan struct{} // while set, requests wait for it to close
+	holding  chan struct{} // closed when a request is held
 	script   []answer
 	fallback answer
 	accepted []message
@@ -216,7 +256,19 @@ func (s *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(s.script) > 0 {
 		a, s.script = s.script[0], s.script[1:]
 	}
+	held, holding := s.held, s.holding
+	if holding != nil {
+		close(holding)
+		s.holding = nil
+	}
 	s.mu.Unlock()
+	if held != nil {
+		select {
+		case <-held:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if a.delay > 0 {
 		select {
 		case <-time.After(a.delay):
@@ -273,6 +325,36 @@ func (s *fakeSlack) received(ids ...string) map[string]int {
 		}
 	}
 	return got
+}
+
+// hold makes requests wait until release; the channel it returns is
+// closed when the first of them arrives.
+func (s *fakeSlack) hold() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held, s.holding = make(chan struct{}), make(chan struct{})
+	return s.holding
+}
+
+// release lets the held requests go on.
+func (s *fakeSlack) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held != nil {
+		close(s.held)
+		s.held = nil
+	}
+}
+
+// messages returns the text of every accepted message.
+func (s *fakeSlack) messages() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, len(s.accepted))
+	for i, m := range s.accepted {
+		out[i] = m.Text
+	}
+	return out
 }
 
 func (s *fakeSlack) count() int {
@@ -341,6 +423,7 @@ func (s *site) writeConfig(cfg string) {
 }
 
 func (s *site) command(ctx context.Context, args ...string) *exec.Cmd {
+	s.t.Helper()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), "ATTACHE_CONFIG=", "SLACK_BOT_TOKEN=xoxb-e2e")
@@ -363,19 +446,27 @@ func (s *site) once() string {
 
 // daemon is a running `attache run`.
 type daemon struct {
-	cmd    *exec.Cmd
-	stderr *lockedBuffer
+	cmd            *exec.Cmd
+	stdout, stderr *lockedBuffer
 }
 
 func (s *site) start(args ...string) *daemon {
 	s.t.Helper()
-	cmd := s.command(context.Background(), append([]string{"run"}, args...)...)
-	d := &daemon{cmd: cmd, stderr: &lockedBuffer{}}
-	cmd.Stderr = d.stderr
+	return startIn(s.t, s.dir, []string{"SLACK_BOT_TOKEN=xoxb-e2e"}, args...)
+}
+
+// startIn starts `attache run` in dir, with env added to the environment.
+func startIn(t *testing.T, dir string, env []string, args ...string) *daemon {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"run"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "ATTACHE_CONFIG="), env...)
+	d := &daemon{cmd: cmd, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	cmd.Stdout, cmd.Stderr = d.stdout, d.stderr
 	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
-	s.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	return d
 }
 
@@ -384,12 +475,15 @@ func (d *daemon) kill() {
 	d.cmd.Wait()
 }
 
-func (d *daemon) stop(t *testing.T) {
+// stop sends SIGTERM, waits for a clean exit and says how long it took.
+func (d *daemon) stop(t *testing.T) time.Duration {
 	t.Helper()
+	start := time.Now()
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	if err := d.cmd.Wait(); err != nil {
 		t.Fatalf("attache run: %v\n%s", err, d.stderr.String())
 	}
+	return time.Since(start)
 }
 
 // eventually polls cond until it holds or the time is up.
@@ -403,6 +497,62 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("gave up after %v waiting for %s", within, what)
+}
+
+// waitFor waits for s to appear in b.
+func waitFor(t *testing.T, b *lockedBuffer, s string) {
+	t.Helper()
+	eventually(t, 20*time.Second, fmt.Sprintf("%q in:\n%s", s, b), func() bool { return strings.Contains(b.String(), s) })
+}
+
+// result is what one run of the binary printed.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// attache runs the binary in dir and returns what it printed.
+func attache(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	return attacheEnv(t, dir, nil, args...)
+}
+
+// attacheEnv runs the binary in dir with env added to the environment.
+func attacheEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "ATTACHE_CONFIG="), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("attache %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// writeFile writes a test's file, such as its rules.yaml.
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lineWith returns the first line of s that contains sub.
+func lineWith(s, sub string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			return l
+		}
+	}
+	return ""
 }
 
 type lockedBuffer struct {

@@ -1,4 +1,4 @@
-package main_test
+package e2e
 
 import (
 	"bytes"
@@ -27,12 +27,12 @@ func readFile(t *testing.T, path string) []byte {
 // failures real servers have.
 func hostileServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	kremlin := readFile(t, "../../testdata/kremlin-en-all-2018-01-07.atom.xml")
-	cp1251 := readFile(t, "../../testdata/ibash-ru-windows-1251.rss.xml")
-	koi8r := readFile(t, "../../testdata/sample-ru-koi8r.rss.xml")
+	kremlin := readFile(t, "../testdata/kremlin-en-all-2018-01-07.atom.xml")
+	cp1251 := readFile(t, "../testdata/ibash-ru-windows-1251.rss.xml")
+	koi8r := readFile(t, "../testdata/sample-ru-koi8r.rss.xml")
 	// The KOI8-R feed without its prolog: only the HTTP header names the charset.
 	koi8rHeaderOnly := regexp.MustCompile(`^<\?xml[^>]*\?>`).ReplaceAll(koi8r, nil)
-	bot := readFile(t, "../../source/testdata/botcheck-f5.html")
+	bot := readFile(t, "../source/testdata/botcheck-f5.html")
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write(kremlin)
@@ -68,7 +68,7 @@ func hostileServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-const hostileConfig = `state: state.db
+const hostileFeedsConfig = `state: state.db
 http: {timeout: 2s, max_body: 1MiB}
 feeds:
   - {name: kremlin, url: "%[1]s/kremlin"}
@@ -93,7 +93,7 @@ rules:
 func TestOnceEveryFeedFailsAloneAndCharsetsAreRead(t *testing.T) {
 	srv := hostileServer(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(fmt.Sprintf(hostileConfig, srv.URL)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(fmt.Sprintf(hostileFeedsConfig, srv.URL)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
@@ -137,14 +137,4 @@ func TestOnceEveryFeedFailsAloneAndCharsetsAreRead(t *testing.T) {
 			t.Fatalf("code %d, %d matches, want 50\n%s", r.code, n, r.stderr)
 		}
 	})
-}
-
-// lineWith returns the first line of s that contains sub.
-func lineWith(s, sub string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if strings.Contains(l, sub) {
-			return l
-		}
-	}
-	return ""
 }

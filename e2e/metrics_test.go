@@ -1,4 +1,4 @@
-package main_test
+package e2e
 
 import (
 	"io"
@@ -39,7 +39,7 @@ func waitForMetric(t *testing.T, base, line string) string {
 func TestListenServesMetricsHealthAndStatus(t *testing.T) {
 	dir, f := setup(t)
 	f.set(item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
-	p := startDaemon(t, dir, "--listen", "127.0.0.1:0")
+	p := startIn(t, dir, nil, "--listen", "127.0.0.1:0")
 	waitFor(t, p.stderr, "serving /metrics")
 	addr := regexp.MustCompile(`listen=(127\.0\.0\.1:\d+)`).FindStringSubmatch(p.stderr.String())
 	if addr == nil {

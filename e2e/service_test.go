@@ -1,11 +1,10 @@
-package main_test
+package e2e
 
 import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -14,43 +13,10 @@ import (
 	"time"
 )
 
-// daemonProcess is `attache run` started by a test.
-type daemonProcess struct {
-	cmd         *exec.Cmd
-	out, stderr *syncBuffer
-}
-
-func startDaemon(t *testing.T, dir string, args ...string) *daemonProcess {
-	t.Helper()
-	cmd := exec.Command(binary, append([]string{"run"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ATTACHE_CONFIG=")
-	p := &daemonProcess{cmd: cmd, out: &syncBuffer{}, stderr: &syncBuffer{}}
-	cmd.Stdout, cmd.Stderr = p.out, p.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return p
-}
-
-// stop sends SIGTERM and returns how long the process took to exit.
-func (p *daemonProcess) stop(t *testing.T) time.Duration {
-	t.Helper()
-	start := time.Now()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Wait(); err != nil {
-		t.Fatalf("exit: %v\n%s", err, p.stderr.String())
-	}
-	return time.Since(start)
-}
-
 func TestSIGHUPReloadsAValidConfigurationAndRejectsAnInvalidOne(t *testing.T) {
 	dir, f := setup(t)
 	f.set(item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
-	p := startDaemon(t, dir)
+	p := startIn(t, dir, nil)
 	waitFor(t, p.stderr, "first poll")
 
 	// Add a rule on sanctions and reload.
@@ -63,7 +29,7 @@ func TestSIGHUPReloadsAValidConfigurationAndRejectsAnInvalidOne(t *testing.T) {
 	p.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, p.stderr, "configuration reloaded")
 	f.set(item("s", "New sanctions on steel", "Mon, 02 Jan 2006 16:04:05 +0000"), item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
-	waitFor(t, p.out, "New sanctions on steel")
+	waitFor(t, p.stdout, "New sanctions on steel")
 
 	// A broken file is rejected with its position; the running rules go on.
 	if err := os.WriteFile(path, []byte(withRule+"  - name: broken\n    query: 'NATO AND ('\n"), 0o644); err != nil {
@@ -76,17 +42,18 @@ func TestSIGHUPReloadsAValidConfigurationAndRejectsAnInvalidOne(t *testing.T) {
 	}
 	f.set(item("n", "NATO drills near the western borders", "Mon, 02 Jan 2006 17:04:05 +0000"),
 		item("s", "New sanctions on steel", "Mon, 02 Jan 2006 16:04:05 +0000"), item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
-	waitFor(t, p.out, "NATO drills near the western borders")
+	waitFor(t, p.stdout, "NATO drills near the western borders")
 	p.stop(t)
-	if n := strings.Count(p.out.String(), "\n"); n != 2 {
-		t.Fatalf("%d alerts, want 2 (nothing lost or repeated across reloads):\n%s", n, p.out.String())
+	if n := strings.Count(p.stdout.String(), "\n"); n != 2 {
+		t.Fatalf("%d alerts, want 2 (nothing lost or repeated across reloads):\n%s", n, p.stdout.String())
 	}
 }
 
 func TestShutdownDuringAHangingPollIsBoundedAndLosesNothing(t *testing.T) {
 	var hang atomic.Bool
 	hang.Store(true)
-	f := &feed{}
+	fs, _ := newFeeds(t)
+	f := feed{fs, "kremlin-en"}
 	f.set(item("a", "NATO drills near the western borders", "Mon, 02 Jan 2006 15:04:05 +0000"))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hang.Load() {
@@ -100,10 +67,8 @@ func TestShutdownDuringAHangingPollIsBoundedAndLosesNothing(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(fmt.Sprintf(config, srv.URL)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p := startDaemon(t, dir, "--shutdown-timeout", "2s")
+	writeFile(t, filepath.Join(dir, "rules.yaml"), fmt.Sprintf(consoleConfig, srv.URL))
+	p := startIn(t, dir, nil, "--shutdown-timeout", "2s")
 	waitFor(t, p.stderr, "attache started")
 	time.Sleep(300 * time.Millisecond)           // the first poll is now hanging
 	if took := p.stop(t); took > 8*time.Second { // 2 s, with room for a busy machine

@@ -1,106 +1,20 @@
-package main_test
+package e2e
 
 import (
-	"bytes"
-	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
 
-// These tests build the real binary and run it as a user would, against
-// feeds served by httptest and a real SQLite file.
-
-var binary string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "attache-e2e")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "attache")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// result is what one run of the binary printed.
-type result struct {
-	stdout, stderr string
-	code           int
-}
-
-func attache(t *testing.T, dir string, args ...string) result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ATTACHE_CONFIG=")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("attache %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
-}
-
-// feed is an RSS document the test rewrites between runs, served with an
-// ETag so that an unchanged feed answers 304.
-type feed struct {
-	mu    sync.Mutex
-	items []string // <item> elements
-	hits  int      // 200 answers
-}
-
-func (f *feed) set(items ...string) { f.mu.Lock(); f.items = items; f.mu.Unlock() }
-
-func (f *feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	body := `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>https://example.org/</link>` +
-		strings.Join(f.items, "") + `</channel></rss>`
-	etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(body)))
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	f.hits++
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-	fmt.Fprint(w, body)
-}
-
-func item(guid, title, date string) string {
-	return fmt.Sprintf("<item><guid>%s</guid><title>%s</title><link>https://example.org/%s</link><pubDate>%s</pubDate></item>", guid, title, guid, date)
-}
-
-const config = `state: state.db
+const consoleConfig = `state: state.db
 schedule: "@every 1s"
 feeds:
   - name: kremlin-en
-    url: %s
+    url: %s/kremlin-en
     tags: [russia]
 lists:
   nato: [NATO, НАТО]
@@ -114,21 +28,19 @@ rules:
     severity: high
 `
 
-func setup(t *testing.T) (dir string, f *feed) {
+// setup writes the console configuration over one served feed,
+// kremlin-en.
+func setup(t *testing.T) (dir string, f feed) {
 	t.Helper()
-	f = &feed{}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
+	fs, srv := newFeeds(t)
 	dir = t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(fmt.Sprintf(config, srv.URL)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir, f
+	writeFile(t, filepath.Join(dir, "rules.yaml"), fmt.Sprintf(consoleConfig, srv.URL))
+	return dir, feed{fs, "kremlin-en"}
 }
 
 func TestOnceAlertsEachNewMatchingItemExactlyOnce(t *testing.T) {
 	dir, f := setup(t)
-	old := []string{
+	old := []entry{
 		item("a", "NATO drills near the western borders", "Mon, 02 Jan 2006 15:04:05 +0000"),
 		item("b", "Weather in Minsk", "Mon, 02 Jan 2006 16:04:05 +0000"),
 	}
@@ -143,7 +55,7 @@ func TestOnceAlertsEachNewMatchingItemExactlyOnce(t *testing.T) {
 	}
 
 	fresh := item("c", "Учения НАТО у западных границ ОДКБ", "Mon, 02 Jan 2006 10:00:00 +0000")
-	f.set(append([]string{fresh}, old...)...)
+	f.set(append([]entry{fresh}, old...)...)
 	r = attache(t, dir, "once")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if r.code != 0 || len(lines) != 1 || !strings.Contains(lines[0], "nato-west") || !strings.Contains(lines[0], "Учения НАТО") {
@@ -156,20 +68,18 @@ func TestOnceAlertsEachNewMatchingItemExactlyOnce(t *testing.T) {
 		}
 	})
 	t.Run("a feed that reorders and re-dates its items alerts nothing", func(t *testing.T) {
-		f.set(old[1], fresh, strings.Replace(old[0], "2006", "2030", 1))
+		redated := old[0]
+		redated.Date = strings.Replace(redated.Date, "2006", "2030", 1)
+		f.set(old[1], fresh, redated)
 		if r := attache(t, dir, "once"); r.code != 0 || r.stdout != "" {
 			t.Fatalf("code %d, stdout %q", r.code, r.stdout)
 		}
 	})
 	t.Run("an unchanged feed is not downloaded again", func(t *testing.T) {
-		f.mu.Lock()
-		before := f.hits
-		f.mu.Unlock()
+		before := f.hits()
 		attache(t, dir, "once")
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if f.hits != before {
-			t.Fatalf("the feed was sent %d more times; want a 304", f.hits-before)
+		if n := f.hits() - before; n != 0 {
+			t.Fatalf("the feed was sent %d more times; want a 304", n)
 		}
 	})
 	t.Run("the state file is private", func(t *testing.T) {
@@ -227,7 +137,7 @@ func TestCheckReportsErrorsWithTheirPosition(t *testing.T) {
 }
 
 func TestTheShippedConfigurationIsValid(t *testing.T) {
-	r := attache(t, "../..", "check")
+	r := attache(t, "..", "check")
 	if r.code != 0 {
 		t.Fatalf("rules.yaml: code %d\n%s", r.code, r.stderr)
 	}
@@ -236,30 +146,15 @@ func TestTheShippedConfigurationIsValid(t *testing.T) {
 func TestRunAlertsAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	dir, f := setup(t)
 	f.set(item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
-	cmd := exec.Command(binary, "run")
-	cmd.Dir = dir
-	var out, errb syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	waitFor(t, &errb, "first poll")
+	d := startIn(t, dir, nil)
+	waitFor(t, d.stderr, "first poll")
 	f.set(item("n", "NATO to Belarus border", "Mon, 02 Jan 2006 17:04:05 +0000"), item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
-	waitFor(t, &out, "NATO to Belarus border")
-
-	start := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	waitFor(t, d.stdout, "NATO to Belarus border")
+	if took := d.stop(t); took > 10*time.Second {
+		t.Fatalf("took %v to stop", took)
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit: %v\n%s", err, errb.String())
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Fatalf("took %v to stop", d)
-	}
-	if n := strings.Count(out.String(), "\n"); n != 1 {
-		t.Fatalf("%d alert lines, want 1:\n%s", n, out.String())
+	if n := strings.Count(d.stdout.String(), "\n"); n != 1 {
+		t.Fatalf("%d alert lines, want 1:\n%s", n, d.stdout.String())
 	}
 }
 
@@ -272,28 +167,4 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	if r := attache(t, t.TempDir(), "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "attache ") {
 		t.Errorf("version: %+v", r)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
-func waitFor(t *testing.T, b *syncBuffer, s string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(b.String(), s) {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("gave up waiting for %q in:\n%s", s, b.String())
 }
