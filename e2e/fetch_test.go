@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attache-dev/attache/internal/corpus"
 )
 
 func readFile(t *testing.T, path string) []byte {
@@ -27,9 +29,9 @@ func readFile(t *testing.T, path string) []byte {
 // failures real servers have.
 func hostileServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	kremlin := readFile(t, "../testdata/kremlin-en-all-2018-01-07.atom.xml")
-	cp1251 := readFile(t, "../testdata/ibash-ru-windows-1251.rss.xml")
-	koi8r := readFile(t, "../testdata/sample-ru-koi8r.rss.xml")
+	kremlin := corpus.Read(t, "feeds/kremlin-en-all-2018-01-07.atom.xml")
+	cp1251 := corpus.Read(t, "feeds/ibash-ru-windows-1251.rss.xml")
+	koi8r := corpus.Read(t, "feeds/sample-ru-koi8r.rss.xml")
 	// The KOI8-R feed without its prolog: only the HTTP header names the charset.
 	koi8rHeaderOnly := regexp.MustCompile(`^<\?xml[^>]*\?>`).ReplaceAll(koi8r, nil)
 	bot := readFile(t, "../source/testdata/botcheck-f5.html")

@@ -1,12 +1,12 @@
 package rules
 
 import (
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/corpus"
 )
 
 var testLists = map[string][]string{
@@ -223,10 +223,7 @@ func ruleNames(ms []attache.Match) []string {
 }
 
 func TestSeedReportIsCaughtByTheNATOBordersRule(t *testing.T) {
-	raw, err := os.ReadFile("../testdata/seed-belarus-fm-csto-nato.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := corpus.Read(t, "news/seed-belarus-fm-csto-nato.txt")
 	head, body, _ := strings.Cut(string(raw), "\n")
 	m, err := Compile([]Rule{
 		{Name: "nato-west", Query: `@nato AND (@west OR @csto OR Belarus OR Беларусь)`},

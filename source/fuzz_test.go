@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/corpus"
 )
 
 // walkFiles lists the files under root with the given extension; a missing
@@ -41,14 +42,16 @@ func FuzzParseFeed(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	shared, err := filepath.Glob(filepath.Join("..", "testdata", "*.xml"))
-	if err != nil {
-		f.Fatal(err)
+	// The corpus's feeds, the feedparser corpus and gofeed's own feeds:
+	// thousands of well- and ill-formed documents to start from.
+	if dir := corpus.Dir(); dir != "" {
+		shared, err := filepath.Glob(filepath.Join(dir, "feeds", "*.xml"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		files = append(files, shared...)
+		files = append(files, walkFiles(f, filepath.Join(dir, "feedparser"), ".xml")...)
 	}
-	files = append(files, shared...)
-	// The feedparser corpus and gofeed's own feeds: thousands of well- and
-	// ill-formed documents to start from.
-	files = append(files, walkFiles(f, filepath.Join("..", "testdata", "feedparser"), ".xml")...)
 	if out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/mmcdole/gofeed").Output(); err == nil {
 		files = append(files, walkFiles(f, filepath.Join(strings.TrimSpace(string(out)), "testdata"), ".xml")...)
 	}

@@ -7,18 +7,20 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/attache-dev/attache/internal/corpus"
 )
 
 // testNow is the clock of every test: after the captures were made.
 var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
 
-// readTestdata reads a fixture of this package, or else a capture shared by
-// the whole project in ../testdata.
+// readTestdata reads a fixture of this package, or else a real feed
+// capture from the corpus (feeds/), skipping the test when it is absent.
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if os.IsNotExist(err) {
-		b, err = os.ReadFile(filepath.Join("..", "testdata", name))
+		return corpus.Read(t, "feeds/"+name)
 	}
 	if err != nil {
 		t.Fatalf("read testdata: %v", err)

@@ -23,7 +23,7 @@ func TestLocalSources(t *testing.T) {
 	for _, tt := range []struct{ name, source string }{
 		{"a file:// URL is read from disk", fileURL},
 		{"a plain path is read from disk", path},
-		{"a relative path is read from disk", filepath.Join("..", "testdata", "kremlin-en-all-2018-01-07.atom.xml")},
+		{"a relative path is read from disk", relative(t, path)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{URL: tt.source}, Conditional{ETag: `"x"`}, testNow)
@@ -74,4 +74,18 @@ func TestLocalSources(t *testing.T) {
 			t.Errorf("got error %v, want unsupported scheme", err)
 		}
 	})
+}
+
+// relative is path relative to the working folder.
+func relative(t *testing.T, path string) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
 }

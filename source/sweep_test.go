@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/corpus"
 	"github.com/attache-dev/attache/rules"
 )
 
@@ -79,7 +80,7 @@ func (s *sweepStats) String() string {
 }
 
 // TestSweepCorporaThroughFetchParseNormaliseAndMatch puts every file of
-// the feedparser corpus (testdata/feedparser, BSD-2-Clause) and of
+// the feedparser corpus (feedparser/ in the corpus, BSD-2-Clause) and of
 // gofeed's own testdata (read from the module cache) through the whole
 // step a poll takes: an HTTP fetch with the Content-Type a server would
 // send, parsing, normalising, and matching against a set of rules. No file
@@ -117,11 +118,11 @@ func TestSweepCorporaThroughFetchParseNormaliseAndMatch(t *testing.T) {
 	t.Logf("sweep total: %s", &total)
 }
 
-// feedparserCorpus reads testdata/feedparser. A file's "Header:" lines,
+// feedparserCorpus reads the feedparser corpus (feedparser/ in the corpus). A file's "Header:" lines,
 // which feedparser's own tests turn into HTTP headers, become headers of
 // its answer.
 func feedparserCorpus(t *testing.T) []sweepFile {
-	root := filepath.Join("..", "testdata", "feedparser")
+	root := corpus.Path(t, "feedparser")
 	var files []sweepFile
 	for _, dir := range []string{"tests", "legacy_x80_encoding"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/attache-dev/attache/internal/corpus"
 	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store/sqlite"
@@ -45,9 +46,9 @@ const (
 // benchEntries are real Kremlin entries (title, summary, content) that the
 // generated feeds repeat, so that items have realistic sizes and markup.
 var benchEntries = sync.OnceValue(func() []string {
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "kremlin-en-all-2018-01-07.atom.xml"))
+	raw, err := os.ReadFile(filepath.Join(corpus.Dir(), "feeds", "kremlin-en-all-2018-01-07.atom.xml"))
 	if err != nil {
-		panic(err)
+		panic(err) // the benchmark checked that the corpus is there
 	}
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(raw))
 	if err != nil {
@@ -130,6 +131,7 @@ func peakHeap(fn func()) uint64 {
 }
 
 func BenchmarkCycle(b *testing.B) {
+	corpus.Path(b, "feeds/kremlin-en-all-2018-01-07.atom.xml") // skips when absent
 	if testing.Short() {
 		b.Skip("polls 1,000 feeds")
 	}
