@@ -103,14 +103,6 @@ func Classify(err error) attache.PollClass {
 	return attache.PollNetworkError
 }
 
-// Outcome is Classify for the pair that Fetcher.Items returns: it says
-// not_modified for a successful 304.
-func Outcome(res Result, err error) attache.PollClass {
-	if err == nil && res.NotModified {
-		return attache.PollNotModified
-	}
-	return Classify(err)
-}
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
 // A date is measured against the answer's own Date header when it has one,

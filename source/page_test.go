@@ -26,12 +26,12 @@ func statementsSpec(t testing.TB, follow bool) *attache.HTMLSpec {
 
 // pageItems serves body at /ru/press/statements/ and reads it as a list
 // page.
-func pageItems(t *testing.T, contentType string, body []byte, spec *attache.HTMLSpec) (Result, error, string) {
+func pageItems(t *testing.T, contentType string, body []byte, spec *attache.HTMLSpec) (Result, string, error) {
 	t.Helper()
 	srv := serveBytes(t, contentType, body)
 	url := srv.URL + "/ru/press/statements/"
 	res, err := newTestFetcher(Options{}).Items(context.Background(), attache.Feed{Name: "by", URL: url, HTML: spec}, Conditional{}, testNow)
-	return res, err, srv.URL
+	return res, srv.URL, err
 }
 
 func titles(res Result) []string {
@@ -53,7 +53,7 @@ func TestAPageThatDeclaresWindows1251ButIsUTF8IsReadAsUTF8(t *testing.T) {
 	body := readTestdata(t, "pages/statements-declares-1251-is-utf8.html")
 	// The ministry's server says windows-1251 in its header too.
 	for _, ct := range []string{"text/html; charset=windows-1251", "text/html"} {
-		res, err, _ := pageItems(t, ct, body, statementsSpec(t, false))
+		res, _, err := pageItems(t, ct, body, statementsSpec(t, false))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestAWindows1251PageIsDecodedFromItsHeaderOrItsMeta(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err, _ := pageItems(t, tt.contentType, tt.body, statementsSpec(t, false))
+			res, _, err := pageItems(t, tt.contentType, tt.body, statementsSpec(t, false))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +93,7 @@ func TestAWindows1251PageIsDecodedFromItsHeaderOrItsMeta(t *testing.T) {
 }
 
 func TestListItemsGetAbsoluteLinksKeysAndDates(t *testing.T) {
-	res, err, base := pageItems(t, "text/html; charset=windows-1251", readTestdata(t, "pages/statements-declares-1251-is-utf8.html"), statementsSpec(t, false))
+	res, base, err := pageItems(t, "text/html; charset=windows-1251", readTestdata(t, "pages/statements-declares-1251-is-utf8.html"), statementsSpec(t, false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestEveryUsualDateFormIsReadAndLinksResolveAgainstTheBase(t *testing.T) {
 	spec := func(date string) *attache.HTMLSpec {
 		return &attache.HTMLSpec{Item: "ul.list1 li", Title: "a", Link: "a@href", Date: date}
 	}
-	res, err, base := pageItems(t, "text/html", body, spec("span.date"))
+	res, base, err := pageItems(t, "text/html", body, spec("span.date"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestEveryUsualDateFormIsReadAndLinksResolveAgainstTheBase(t *testing.T) {
 		{"time@datetime", 8, nov2.Add(10 * time.Hour)},
 		{"span@data-datetime", 9, nov2.Add(11*time.Hour + 15*time.Minute)},
 	} {
-		res, err, _ := pageItems(t, "text/html", body, spec(tt.date))
+		res, _, err := pageItems(t, "text/html", body, spec(tt.date))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestEveryUsualDateFormIsReadAndLinksResolveAgainstTheBase(t *testing.T) {
 
 	layout := spec("span.date")
 	layout.DateFormat = "2.1.2006"
-	res, err, _ = pageItems(t, "text/html", body, layout)
+	res, _, err = pageItems(t, "text/html", body, layout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestEveryUsualDateFormIsReadAndLinksResolveAgainstTheBase(t *testing.T) {
 }
 
 func TestALayoutChangeIsItsOwnErrorNotAnEmptyFeed(t *testing.T) {
-	_, err, _ := pageItems(t, "text/html; charset=utf-8", readTestdata(t, "pages/statements-redesigned.html"), statementsSpec(t, false))
+	_, _, err := pageItems(t, "text/html; charset=utf-8", readTestdata(t, "pages/statements-redesigned.html"), statementsSpec(t, false))
 	if !errors.Is(err, ErrSelectorsMatchedNothing) || Classify(err) != attache.PollSelectorsMatchedNothing {
 		t.Fatalf("a redesigned page: %v (class %s), want selectors_matched_nothing", err, Classify(err))
 	}
@@ -198,7 +198,7 @@ func TestALayoutChangeIsItsOwnErrorNotAnEmptyFeed(t *testing.T) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
 	}
-	_, err, _ = pageItems(t, "text/html", []byte("  \n"), statementsSpec(t, false))
+	_, _, err = pageItems(t, "text/html", []byte("  \n"), statementsSpec(t, false))
 	if Classify(err) != attache.PollSelectorsMatchedNothing {
 		t.Errorf("an empty page: %v, want selectors_matched_nothing", err)
 	}
@@ -206,7 +206,7 @@ func TestALayoutChangeIsItsOwnErrorNotAnEmptyFeed(t *testing.T) {
 
 func TestABotCheckPageStaysNotAFeed(t *testing.T) {
 	for _, name := range []string{"botcheck-f5.html", "botcheck-cloudflare.html"} {
-		_, err, _ := pageItems(t, "text/html", readTestdata(t, name), statementsSpec(t, false))
+		_, _, err := pageItems(t, "text/html", readTestdata(t, name), statementsSpec(t, false))
 		if Classify(err) != attache.PollNotAFeed || !strings.Contains(err.Error(), "bot check") {
 			t.Errorf("%s: %v (class %s), want not_a_feed naming the bot check", name, err, Classify(err))
 		}
