@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/retry"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them (or are
@@ -103,31 +103,14 @@ func Classify(err error) attache.PollClass {
 	return attache.PollNetworkError
 }
 
-
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
 // A date is measured against the answer's own Date header when it has one,
-// so that a skewed local clock does not change the wait.
+// so that a skewed local clock does not change the wait. It is 0 when the
+// server asked for no wait.
 func parseRetryAfter(h http.Header, now time.Time) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		const maxSecs = int64(1<<63-1) / int64(time.Second)
-		return time.Duration(min(secs, maxSecs)) * time.Second
-	}
-	at, err := http.ParseTime(v)
-	if err != nil {
-		return 0
-	}
 	if date, err := http.ParseTime(h.Get("Date")); err == nil {
 		now = date
 	}
-	if d := at.Sub(now); d > 0 {
-		return d
-	}
-	return 0
+	d, _ := retry.After(h.Get("Retry-After"), now)
+	return d
 }

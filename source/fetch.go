@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/redact"
 )
 
 // Defaults for Options left at zero, besides attache.DefaultTimeout,
@@ -164,7 +165,7 @@ func (f *Fetcher) fetch(ctx context.Context, source string, cond Conditional, ac
 		}
 		return readFile(ctx, path, f.opts.MaxBody)
 	}
-	shown := redact(source)
+	shown := redact.URL(source)
 
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
@@ -255,13 +256,4 @@ func (f *Fetcher) wrapErr(ctx context.Context, shown string, err error) error {
 		return fmt.Errorf("fetch %s: timed out (timeout %s): %w", shown, f.opts.Timeout, err)
 	}
 	return fmt.Errorf("fetch %s: %w", shown, err)
-}
-
-// redact removes a password from a URL before it is shown in an error.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/redact"
 	"github.com/attache-dev/attache/source/scrape"
 	"golang.org/x/sync/errgroup"
 )
@@ -81,7 +82,7 @@ func (f *Fetcher) followOne(ctx context.Context, listURL string, spec *scrape.Sp
 	}
 	release, err := f.slots.acquire(ctx, host)
 	if err != nil {
-		return "", fmt.Errorf("item page %s: %w", redact(link), err)
+		return "", fmt.Errorf("item page %s: %w", redact.URL(link), err)
 	}
 	defer release()
 	resp, err := f.fetch(ctx, link, Conditional{}, acceptPage)
@@ -120,7 +121,7 @@ func followable(listURL, link string) (string, error) {
 	if _, local, _ := localPath(listURL); local && strings.EqualFold(u.Scheme, "file") {
 		return "", nil
 	}
-	return "", fmt.Errorf("%w: %s is not a web page", ErrNoPage, redact(link))
+	return "", fmt.Errorf("%w: %s is not a web page", ErrNoPage, redact.URL(link))
 }
 
 // hostSlots bounds the requests in flight to each host.

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/attache-dev/attache"
 )
 
 // NormalizeLink returns the form of a link that identifies an item (SPEC
@@ -125,11 +127,25 @@ func HashKey(title, date, text string) string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-// UniqueKeys makes the keys of one document distinct. Entries that share a
+// Identify gives a document's items, in document order, their Key and
+// Story (SPEC §4), whatever kind of source they come from: keys[i] is the
+// i-th item's own key (its GUID, else its normalised link, else HashKey),
+// made distinct within the document, and norms[i] its normalised link,
+// which stands for its story unless the link stands for no single story
+// (see storyLinks).
+func Identify(feed string, items []attache.Item, keys, norms []string) {
+	stories := storyLinks(norms)
+	for i, key := range uniqueKeys(keys) {
+		items[i].Key = key
+		items[i].Story = storyOf(feed, key, stories[i])
+	}
+}
+
+// uniqueKeys makes the keys of one document distinct. Entries that share a
 // key stay separate items (SPEC §4): the first keeps the key, the n-th in
 // document order becomes key#n (skipping any spelling another entry already
 // has), so the same document always gives the same keys.
-func UniqueKeys(keys []string) []string {
+func uniqueKeys(keys []string) []string {
 	taken := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		taken[k] = true
@@ -155,23 +171,23 @@ func UniqueKeys(keys []string) []string {
 	return out
 }
 
-// StoryOf identifies an item across feeds: its normalised link, or failing
+// storyOf identifies an item across feeds: its normalised link, or failing
 // that its feed and key.
-func StoryOf(feed, key, normLink string) string {
+func storyOf(feed, key, normLink string) string {
 	// (normLink is "" when the link tells no story of its own: see
-	// StoryLinks.)
+	// storyLinks.)
 	if normLink != "" {
 		return normLink
 	}
 	return "feed:" + feed + ":" + key
 }
 
-// StoryLinks returns the normalised links that may stand for a story: a link
+// storyLinks returns the normalised links that may stand for a story: a link
 // that several entries of one document share (a feed that points every
 // entry at its home page), or one that is only a site's root, identifies no
 // single story, and using it would make every later entry look like an
 // earlier one. Those become "", and their entries are stories of their own.
-func StoryLinks(norms []string) []string {
+func storyLinks(norms []string) []string {
 	count := make(map[string]int, len(norms))
 	for _, n := range norms {
 		count[n]++

@@ -43,7 +43,7 @@ func TestUniqueKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := UniqueKeys(tt.in); !slices.Equal(got, tt.want) {
+			if got := uniqueKeys(tt.in); !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

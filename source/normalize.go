@@ -79,11 +79,7 @@ func normalizeFeed(feed *gofeed.Feed, src attache.Feed, finalURL string, now tim
 		keys = append(keys, key)
 		norms = append(norms, norm)
 	}
-	stories := StoryLinks(norms)
-	for i, key := range UniqueKeys(keys) {
-		items[i].Key = key
-		items[i].Story = StoryOf(name, key, stories[i])
-	}
+	Identify(name, items, keys, norms)
 	return items
 }
 

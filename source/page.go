@@ -94,11 +94,7 @@ func normalizePage(entries []scrape.Entry, root *html.Node, src attache.Feed, da
 		keys = append(keys, key)
 		norms = append(norms, norm)
 	}
-	stories := StoryLinks(norms)
-	for i, key := range UniqueKeys(keys) {
-		items[i].Key = key
-		items[i].Story = StoryOf(name, key, stories[i])
-	}
+	Identify(name, items, keys, norms)
 	return items
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/retry"
 	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 )
@@ -193,9 +194,12 @@ func backoff(n int) time.Duration {
 	if n < 3 {
 		return 0
 	}
-	d := 5 * time.Minute << min(n-3, 10)
-	return min(d, 6*time.Hour)
+	return feedBackoff.Delay(n-2, 0)
 }
+
+// feedBackoff is the schedule of backoff, without jitter: a feed's
+// schedule already spreads its polls.
+var feedBackoff = retry.Backoff{Base: 5 * time.Minute, Max: 6 * time.Hour}
 
 func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
 	if ctx.Err() != nil {
