@@ -3,53 +3,16 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// ministry serves a list page of statements and a page per statement,
-// and counts the statement pages it served.
-type ministry struct {
-	mu    sync.Mutex
-	pages int
-}
-
-func (m *ministry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=windows-1251") // the bytes are UTF-8
-	if r.URL.Path == "/en/press/statements/" {
-		fmt.Fprint(w, `<html><head><meta charset="windows-1251"><title>Statements</title></head><body><div class="tabs">`)
-		for i := 25; i >= 1; i-- {
-			title := fmt.Sprintf("Statement %d on trade", i)
-			if i == 25 {
-				title = "Statement by the Ministry on the situation in the region"
-			}
-			fmt.Fprintf(w, `<a href="/en/press/statements/s%d.html" class="tabs-content__item"><h2>%s</h2><span class="date _small">%02d.10.2024</span></a>`, i, title, i)
-		}
-		fmt.Fprint(w, `</div></body></html>`)
-		return
-	}
-	m.mu.Lock()
-	m.pages++
-	m.mu.Unlock()
-	if r.URL.Path == "/en/press/statements/s24.html" {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	text := "Trade figures."
-	if r.URL.Path == "/en/press/statements/s25.html" {
-		text = "The build-up of NATO forces near the western borders of the Union State is a threat."
-	}
-	fmt.Fprintf(w, `<html><body><section class="content-page"><p>%s</p></section></body></html>`, text)
-}
 
 const htmlConfig = `state: state.db
 feeds:
   - name: mfa-by-statements
-    url: %s/en/press/statements/
+    url: %s/ru/press/statements/
     html:
       item: a.tabs-content__item
       title: h2
@@ -67,16 +30,29 @@ rules:
     severity: high
 `
 
-func htmlSite(t *testing.T) (string, *ministry, string) {
+// htmlSite serves a ministry's list of 25 statements, newest first: only
+// the newest names NATO, and only on its own page; the page of the 24th
+// answers 503.
+func htmlSite(t *testing.T) (string, *pages, string) {
 	t.Helper()
-	m := &ministry{}
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(fmt.Sprintf(htmlConfig, srv.URL)), 0o644); err != nil {
-		t.Fatal(err)
+	p, base := newPages(t)
+	var list []statement
+	for i := 25; i >= 1; i-- {
+		s := statement{ID: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("Statement %d on trade", i),
+			Date: fmt.Sprintf("%02d.10.2024", i), Text: "Trade figures."}
+		switch i {
+		case 25:
+			s.Title = "Statement by the Ministry on the situation in the region"
+			s.Text = "The build-up of NATO forces near the western borders of the Union State is a threat."
+		case 24:
+			s.Status = http.StatusServiceUnavailable
+		}
+		list = append(list, s)
 	}
-	return dir, m, srv.URL
+	p.set(false, list...)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "rules.yaml"), fmt.Sprintf(htmlConfig, base))
+	return dir, p, base
 }
 
 func TestTestReadsAConfiguredListPageAndItsItemPages(t *testing.T) {
@@ -100,16 +76,14 @@ func TestTestReadsAConfiguredListPageAndItsItemPages(t *testing.T) {
 			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
 		}
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.pages != 20 {
-		t.Errorf("%d item pages read, want the cap of 20", m.pages)
+	if n := m.servedAll(); n != 20 {
+		t.Errorf("%d item pages read, want the cap of 20", n)
 	}
 }
 
 func TestTestTakesSelectorsAsFlagsForAnyURL(t *testing.T) {
 	dir, _, base := htmlSite(t)
-	url := base + "/en/press/statements/?PAGEN_1=1" // not the configured feed's address
+	url := base + "/ru/press/statements/?PAGEN_1=1" // not the configured feed's address
 	r := attache(t, dir, "test", "--json", "--html-item", "a.tabs-content__item", "--html-title", "h2", "--html-follow", "--html-content", "section.content-page", url)
 	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 || !strings.Contains(r.stdout, `"feed":"`+url+`"`) {
 		t.Fatalf("code %d, stdout %q; want one JSON match\n%s", r.code, r.stdout, r.stderr)
