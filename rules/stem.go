@@ -11,7 +11,6 @@ import (
 	"github.com/kljensen/snowball/french"
 	"github.com/kljensen/snowball/hungarian"
 	"github.com/kljensen/snowball/norwegian"
-	"github.com/kljensen/snowball/russian"
 	"github.com/kljensen/snowball/spanish"
 	"github.com/kljensen/snowball/swedish"
 )
@@ -27,7 +26,7 @@ const (
 	stemSwedish
 	stemNorwegian
 	stemHungarian
-	stemRussian
+	numStemmers
 )
 
 // latinStemmers are the stemmers a Latin-script query word is indexed under,
@@ -41,7 +40,6 @@ var stemFuncs = [...]func(string, bool) string{
 	stemSwedish:   swedish.Stem,
 	stemNorwegian: norwegian.Stem,
 	stemHungarian: hungarian.Stem,
-	stemRussian:   russian.Stem,
 }
 
 // nonLatinLangs are languages whose own script is not Latin. Latin-script
@@ -121,12 +119,10 @@ type stemKey struct {
 }
 
 // docStemmer chooses the stemmer for a folded word of a document whose Latin
-// words use latin.
+// words use latin. Cyrillic words are not stemmed: Russian query words are
+// expanded into their forms instead (morph.go).
 func docStemmer(w string, latin stemmer) stemmer {
-	switch scriptOf(w) {
-	case scriptCyrillic:
-		return stemRussian
-	case scriptLatin:
+	if scriptOf(w) == scriptLatin {
 		return latin
 	}
 	return stemNone
