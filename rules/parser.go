@@ -119,6 +119,9 @@ func (p *parser) parseUnary() (Node, *SyntaxError) {
 	switch t := p.peek(); t.kind {
 	case tNot:
 		p.next()
+		if n := p.peek(); n.kind == tNear {
+			return nil, errAt(t.off, "NOT NEAR/%d needs a term before it", n.n)
+		}
 		if !startsUnary(p.peek().kind) {
 			return nil, errAt(t.off, "NOT needs a term after it")
 		}

@@ -85,7 +85,7 @@ func (b *builder) attach(bare []string) int {
 		}
 		rs := []rune(f)
 		found := false
-		for n := len(rs) - 1; n >= 3 && len(rs)-n <= 4; n-- {
+		for n := len(rs); n >= 3 && len(rs)-n <= 4; n-- {
 			stem, ending := string(rs[:n]), string(rs[n:])
 			for i, l := range b.stems[stem] {
 				p := b.paradigms[l.paradigm]
