@@ -307,7 +307,7 @@ func (c *compiler) word(w Word) int32 {
 	cw := compiledWord{Word: w}
 	switch w.Kind {
 	case WordStem:
-		if scriptOf(w.Text) == scriptCyrillic {
+		if scriptOf(w.Text) == scriptCyrillic && cyrillicStemmer == stemNone {
 			x := expandRussian(w.Text)
 			cw.forms = make(map[string]bool, len(x.forms))
 			for _, f := range x.forms {
@@ -352,8 +352,11 @@ func (c *compiler) word(w Word) int32 {
 // under: a Latin word under every Latin stemmer, since documents come in
 // many languages.
 func queryStemmers(w string) []stemmer {
-	if scriptOf(w) == scriptLatin {
+	switch scriptOf(w) {
+	case scriptLatin:
 		return latinStemmers
+	case scriptCyrillic:
+		return []stemmer{cyrillicStemmer}
 	}
 	return []stemmer{stemNone}
 }

@@ -228,7 +228,7 @@ func englishPlural(w string) string {
 
 var stemmerNames = [numStemmers]string{
 	stemEnglish: "en", stemFrench: "fr", stemSpanish: "es", stemSwedish: "sv",
-	stemNorwegian: "no", stemHungarian: "hu",
+	stemNorwegian: "no", stemHungarian: "hu", stemRussian: "ru",
 }
 
 // String prints an explanation on one line, with its warnings after it.

@@ -11,6 +11,7 @@ import (
 	"github.com/kljensen/snowball/french"
 	"github.com/kljensen/snowball/hungarian"
 	"github.com/kljensen/snowball/norwegian"
+	"github.com/kljensen/snowball/russian"
 	"github.com/kljensen/snowball/spanish"
 	"github.com/kljensen/snowball/swedish"
 )
@@ -26,6 +27,7 @@ const (
 	stemSwedish
 	stemNorwegian
 	stemHungarian
+	stemRussian
 	numStemmers
 )
 
@@ -40,7 +42,14 @@ var stemFuncs = [...]func(string, bool) string{
 	stemSwedish:   swedish.Stem,
 	stemNorwegian: norwegian.Stem,
 	stemHungarian: hungarian.Stem,
+	stemRussian:   russian.Stem,
 }
+
+// cyrillicStemmer is the stemmer of Cyrillic words: none, since Russian
+// query words are expanded into their forms (morph.go) and document words
+// are compared as they are. The benchmarks set it to stemRussian, for a
+// baseline of the Snowball matching that the forms replaced.
+var cyrillicStemmer = stemNone
 
 // nonLatinLangs are languages whose own script is not Latin. Latin-script
 // words in their texts are mostly English names and terms, so they get the
@@ -122,8 +131,11 @@ type stemKey struct {
 // words use latin. Cyrillic words are not stemmed: Russian query words are
 // expanded into their forms instead (morph.go).
 func docStemmer(w string, latin stemmer) stemmer {
-	if scriptOf(w) == scriptLatin {
+	switch scriptOf(w) {
+	case scriptLatin:
 		return latin
+	case scriptCyrillic:
+		return cyrillicStemmer
 	}
 	return stemNone
 }
