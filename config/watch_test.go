@@ -215,3 +215,28 @@ func TestShippedRulesRaiseNoAlertOverAGNews(t *testing.T) {
 		t.Errorf("read %d items, want 7,600", n)
 	}
 }
+
+func TestExplainDescribesTheShippedLists(t *testing.T) {
+	cfg, err := Load("../rules.yaml", func(name string) (string, bool) { return "fake-" + name, true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := cfg.Explain()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range ex {
+		lines = append(lines, e.String())
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{
+		`@belarus "Беларусь": forms беларусь, беларуси, беларусью`,
+		`@nato "NATO": capitals NATO, Nato, NATOs`,
+		`@military "учения": forms учения, учение, учением, учении, учений, учению, учениям, учениями, учениях`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the explanation lacks %q", want)
+		}
+	}
+}
