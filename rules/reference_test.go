@@ -312,11 +312,12 @@ func genDocument(rng *rand.Rand) Document {
 	return d
 }
 
-func TestCompiledMatcherAgreesWithReferenceEvaluator(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
+// referenceRules generates n rules with their syntax trees and compiles them.
+func referenceRules(tb testing.TB, rng *rand.Rand, n int) ([]Rule, []Node, map[string][]string, *Matcher) {
+	tb.Helper()
 	var rs []Rule
 	var trees []Node
-	for len(rs) < 400 {
+	for len(rs) < n {
 		q := genQuery(rng, 3)
 		n, err := Parse(q)
 		if err != nil {
@@ -332,32 +333,64 @@ func TestCompiledMatcherAgreesWithReferenceEvaluator(t *testing.T) {
 	lists := map[string][]string{"nato": {"NATO", "НАТО", "北约", "North Atlantic alliance"}, "west": {"Poland", "western borders", "запад*"}}
 	m, err := Compile(rs, lists)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return rs, trees, lists, m
+}
+
+// disagreement compares the matcher and the reference on one document.
+func disagreement(rs []Rule, trees []Node, lists map[string][]string, m *Matcher, d Document) (string, int) {
+	a := Analyze(d)
+	got := map[string]bool{}
+	for _, x := range m.MatchAnalyzed(a) {
+		got[x.Rule] = true
+	}
+	ref := &refEvaluator{lists: lists, doc: a, latin: latinStemmerFor(d.Lang)}
+	matched := 0
+	for k, r := range rs {
+		want := ref.eval(trees[k], defaultFields)
+		if want && r.Scopes != nil && !inScope(map[string]bool{"feed-a": true}, d.Scopes) {
+			want = false
+		}
+		if got[r.Name] != want {
+			return fmt.Sprintf("rule %s %q: matcher says %v, reference says %v", r.Name, r.Query, got[r.Name], want), matched
+		}
+		if want {
+			matched++
+		}
+	}
+	return "", matched
+}
+
+func TestCompiledMatcherAgreesWithReferenceEvaluator(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	rs, trees, lists, m := referenceRules(t, rng, 400)
 	matched := 0
 	for i := range 1500 {
 		d := genDocument(rng)
-		a := Analyze(d)
-		got := map[string]bool{}
-		for _, x := range m.MatchAnalyzed(a) {
-			got[x.Rule] = true
+		msg, n := disagreement(rs, trees, lists, m, d)
+		if msg != "" {
+			t.Fatalf("document %d %+v\n%s", i, d, msg)
 		}
-		ref := &refEvaluator{lists: lists, doc: a, latin: latinStemmerFor(d.Lang)}
-		for k, r := range rs {
-			want := ref.eval(trees[k], defaultFields)
-			if want && r.Scopes != nil && !inScope(map[string]bool{"feed-a": true}, d.Scopes) {
-				want = false
-			}
-			if got[r.Name] != want {
-				t.Fatalf("document %d %+v\nrule %s %q: matcher says %v, reference says %v", i, d, r.Name, r.Query, got[r.Name], want)
-			}
-			if want {
-				matched++
-			}
-		}
+		matched += n
 	}
 	if matched < 1000 {
 		t.Fatalf("only %d (rule, document) matches: the generator no longer exercises the matcher", matched)
 	}
 	t.Logf("%d matches agreed", matched)
+}
+
+// FuzzMatchAgreesWithReference gives generated rules any text: the
+// compiled matcher and the reference evaluator must agree on every rule.
+func FuzzMatchAgreesWithReference(f *testing.F) {
+	rs, trees, lists, m := referenceRules(f, rand.New(rand.NewPCG(5, 6)), 200)
+	f.Add("NATO у западных границ", "Беларуси, МИДа, Nato, НАТОвский", "ru")
+	f.Add("учёные и учения", "nuclear power plant; nuclear weapons", "en")
+	f.Add("ＮＡＴＯ NATOs", "北约峰会 Рыженкова", "")
+	f.Fuzz(func(t *testing.T, title, summary, lang string) {
+		d := Document{Title: title, Summary: summary, Lang: lang, Scopes: []string{"feed-a"}}
+		if msg, _ := disagreement(rs, trees, lists, m, d); msg != "" {
+			t.Fatalf("%+v\n%s", d, msg)
+		}
+	})
 }
