@@ -246,3 +246,18 @@ func TestExplainDescribesTheShippedLists(t *testing.T) {
 		}
 	}
 }
+
+func TestShippedRulesReadPolishAndBalticStatements(t *testing.T) {
+	m := shippedMatcher(t)
+	for _, c := range []struct{ lang, title, body string }{
+		{"pl", "Ćwiczenia NATO w Polsce w pobliżu granicy z Białorusią", "W manewrach bierze udział 10 tysięcy żołnierzy."},
+		{"lt", "NATO pratybos Lietuvoje prie Baltarusijos sienos", "Pratybose dalyvauja apie 3 000 karių."},
+		{"lv", "NATO mācības Latvijā pie Krievijas robežas", "Mācībās piedalās vairāk nekā 5000 karavīru."},
+		{"et", "NATO õppus Eestis algab esmaspäeval", "Õppusel osaleb üle 10 000 kaitseväelase."},
+	} {
+		got := m.Match(rules.Document{Title: c.title, Summary: c.body, Lang: c.lang})
+		if len(got) == 0 {
+			t.Errorf("%s: no alert for %q", c.lang, c.title)
+		}
+	}
+}
