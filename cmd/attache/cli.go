@@ -33,6 +33,12 @@ type options struct {
 	global globalFlags
 	run    runFlags
 	test   testFlags
+	check  checkFlags
+}
+
+// checkFlags are the options of `attache check`.
+type checkFlags struct {
+	explain bool
 }
 
 // command is one subcommand.

@@ -20,10 +20,11 @@ import (
 
 // testFlags are the options of `attache test`.
 type testFlags struct {
-	json  bool
-	rules stringList
-	since time.Duration
-	html  htmlFlags
+	json    bool
+	explain bool
+	rules   stringList
+	since   time.Duration
+	html    htmlFlags
 }
 
 type stringList []string
@@ -38,6 +39,7 @@ var testCommand = &command{
 	flags: func(fs *flag.FlagSet, o *options) {
 		testOpts := &o.test
 		fs.BoolVar(&testOpts.json, "json", false, "print one JSON object per (item, rule) match")
+		fs.BoolVar(&testOpts.explain, "explain", false, "first print, for every list entry and query term, the word forms or stems it matches")
 		fs.Var(&testOpts.rules, "rule", "limit to this rule `name` (repeatable)")
 		fs.Func("since", "backtest: run the rules over the items the store kept from this long ago (e.g. 72h, 7d) instead of fetching", func(s string) error {
 			d, err := config.ParseDuration(s)
@@ -74,6 +76,9 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			return exitUsage
 		}
 		only[r] = true
+	}
+	if testOpts.explain && !explain(e.stdout, cfg) {
+		return exitUsage
 	}
 	out := &testPrinter{w: e.stdout, json: testOpts.json, rules: daemon.Ruleset(cfg), only: only}
 	for _, a := range args {
