@@ -1,0 +1,374 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/store/sqlite"
+)
+
+// slowDestination is a destination that answers late: the first late sends
+// arrive (unless lost) but their answer comes after the timeout, so the
+// dispatcher sees an unknown outcome. It keeps what arrived.
+type slowDestination struct {
+	late int // sends answered too late
+	lost int // of those, the first lost ones did not arrive after all
+
+	mu        sync.Mutex
+	sends     int
+	inbox     []string   // alert ids that arrived, with repeats
+	summaries [][]string // ids of each summary sent
+}
+
+func (s *slowDestination) deliver(ids ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sends++
+	if s.sends > s.lost {
+		s.inbox = append(s.inbox, ids...)
+	}
+	if s.sends <= s.late {
+		return notify.OutcomeUnknown("timeout", fmt.Errorf("post: %w", context.DeadlineExceeded))
+	}
+	return nil
+}
+
+func (s *slowDestination) Send(_ context.Context, a attache.Alert) error { return s.deliver(a.ID) }
+
+func (s *slowDestination) SendSummary(_ context.Context, alerts []attache.Alert) error {
+	ids := make([]string, len(alerts))
+	for i, a := range alerts {
+		ids[i] = a.ID
+	}
+	s.mu.Lock()
+	s.summaries = append(s.summaries, ids)
+	s.mu.Unlock()
+	return s.deliver(ids...)
+}
+
+// arrived counts the messages that arrived for id.
+func (s *slowDestination) arrived(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, got := range s.inbox {
+		if got == id {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *slowDestination) sent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sends
+}
+
+// checkedDestination is a slowDestination whose history can be read, as a
+// Slack channel's can with the right scope. lookErrs are the errors of the
+// first looks, in order.
+type checkedDestination struct {
+	slowDestination
+	lookErrs []error
+
+	looks  int
+	sinces []time.Time
+	asked  [][]string
+}
+
+func (c *checkedDestination) Sent(_ context.Context, ids []string, since time.Time) (map[string]bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.looks++
+	c.sinces = append(c.sinces, since)
+	c.asked = append(c.asked, append([]string(nil), ids...))
+	if c.looks <= len(c.lookErrs) && c.lookErrs[c.looks-1] != nil {
+		return nil, c.lookErrs[c.looks-1]
+	}
+	found := map[string]bool{}
+	for _, got := range c.inbox {
+		found[got] = true
+	}
+	return found, nil
+}
+
+var (
+	_ notify.Checker    = (*checkedDestination)(nil)
+	_ notify.Summarizer = (*slowDestination)(nil)
+)
+
+// drain runs passes, each at the time the alert falls due again, until it
+// is delivered or dead, or rounds passes have run; it returns the alert.
+func drain(t *testing.T, d *notify.Dispatcher, s *sqlite.Store, clk *clock, id string, rounds int) attache.Alert {
+	t.Helper()
+	var a attache.Alert
+	for range rounds {
+		deliver(t, d)
+		a = alertByID(t, s, id)
+		if a.Status != attache.AlertQueued {
+			return a
+		}
+		clk.Set(later(clk.Now(), a.NextAttempt))
+	}
+	return a
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func TestUnknownOutcome(t *testing.T) {
+	t.Run("a message that arrived but was answered late is found at the destination, not sent again", func(t *testing.T) {
+		s, _ := openStore(t)
+		clk := newClock(t0)
+		ids := enqueue(t, s, t0, "slack", "a")
+		dst := &checkedDestination{slowDestination: slowDestination{late: 100}}
+		var logs logBuffer
+		d := newDispatcher(t, s, map[string]notify.Notifier{"slack": dst}, notify.Options{Now: clk.Now, Logger: logs.logger()})
+
+		a := drain(t, d, s, clk, ids[0], 10)
+		if a.Status != attache.AlertDelivered || dst.arrived(ids[0]) != 1 || dst.sent() != 1 {
+			t.Errorf("alert %s; %d sends, arrived %d times; want delivered, one send, arrived once", a.Status, dst.sent(), dst.arrived(ids[0]))
+		}
+		if a.Unknown != 1 || !a.UnknownSince.Equal(t0) {
+			t.Errorf("unknown %d since %v, want 1 since the send at %v", a.Unknown, a.UnknownSince, t0)
+		}
+		if !reflect.DeepEqual(dst.sinces, []time.Time{t0}) || !reflect.DeepEqual(dst.asked, [][]string{ids}) {
+			t.Errorf("looked for %q since %v, want once for %q since %v", dst.asked, dst.sinces, ids, t0)
+		}
+		if got := logs.records(t, "alert found at the destination after a send with no answer; not sent again"); len(got) != 1 {
+			t.Errorf("%d records of the alert found, want 1", len(got))
+		}
+	})
+
+	t.Run("a message that did not arrive is looked for, then sent again", func(t *testing.T) {
+		s, _ := openStore(t)
+		clk := newClock(t0)
+		ids := enqueue(t, s, t0, "slack", "a")
+		dst := &checkedDestination{slowDestination: slowDestination{late: 1, lost: 1}}
+		d := newDispatcher(t, s, map[string]notify.Notifier{"slack": dst}, notify.Options{Now: clk.Now})
+
+		a := drain(t, d, s, clk, ids[0], 10)
+		if a.Status != attache.AlertDelivered || dst.arrived(ids[0]) != 1 || dst.sent() != 2 || dst.looks != 1 {
+			t.Errorf("alert %s; %d sends, %d looks, arrived %d times; want delivered after one look and two sends, arrived once",
+				a.Status, dst.sent(), dst.looks, dst.arrived(ids[0]))
+		}
+	})
+
+	t.Run("an unknown outcome waits at least the send timeout before the alert is looked for", func(t *testing.T) {
+		s, _ := openStore(t)
+		clk := newClock(t0)
+		ids := enqueue(t, s, t0, "slack", "a")
+		dst := &checkedDestination{slowDestination: slowDestination{late: 1}}
+		d := newDispatcher(t, s, map[string]notify.Notifier{"slack": dst}, notify.Options{
+			Now: clk.Now, SendTimeout: 45 * time.Second, Backoff: notify.Backoff{Base: time.Second, Max: time.Minute}})
+		deliver(t, d)
+		a := alertByID(t, s, ids[0])
+		if a.Status != attache.AlertQueued || a.Unknown != 1 || a.NextAttempt.Before(t0.Add(45*time.Second)) {
+			t.Errorf("alert %s, unknown %d, next attempt %v; want queued, unknown 1, not before %v",
+				a.Status, a.Unknown, a.NextAttempt, t0.Add(45*time.Second))
+		}
+	})
+
+	for _, tc := range []struct {
+		name string
+		n    notify.Notifier
+		dst  *slowDestination
+		why  string
+	}{
+		func() (c struct {
+			name string
+			n    notify.Notifier
+			dst  *slowDestination
+			why  string
+		}) {
+			dst := &slowDestination{late: 100}
+			c.name, c.n, c.dst, c.why = "a destination that cannot be looked at", dst, dst, "its notifier cannot read what arrived there"
+			return c
+		}(),
+		func() (c struct {
+			name string
+			n    notify.Notifier
+			dst  *slowDestination
+			why  string
+		}) {
+			dst := &checkedDestination{slowDestination: slowDestination{late: 100}, lookErrs: []error{
+				fmt.Errorf("%w: missing_scope: needed channels:history", notify.ErrCannotCheck),
+				fmt.Errorf("%w: missing_scope: needed channels:history", notify.ErrCannotCheck),
+				fmt.Errorf("%w: missing_scope: needed channels:history", notify.ErrCannotCheck),
+			}}
+			c.name, c.n, c.dst, c.why = "a checker that lacks the permission", dst, &dst.slowDestination, "missing_scope: needed channels:history"
+			return c
+		}(),
+	} {
+		t.Run(fmt.Sprintf("with %s, an alert is sent at most %d times, then dead as outcome unknown", tc.name, 1+notify.MaxBlindResends), func(t *testing.T) {
+			s, _ := openStore(t)
+			clk := newClock(t0)
+			ids := enqueue(t, s, t0, "slack", "a")
+			var logs logBuffer
+			d := newDispatcher(t, s, map[string]notify.Notifier{"slack": tc.n}, notify.Options{Now: clk.Now, Logger: logs.logger()})
+
+			a := drain(t, d, s, clk, ids[0], 20)
+			if got := tc.dst.arrived(ids[0]); a.Status != attache.AlertDead || got != 1+notify.MaxBlindResends {
+				t.Errorf("alert %s after %d messages, want dead after %d", a.Status, got, 1+notify.MaxBlindResends)
+			}
+			if !strings.HasPrefix(a.LastError, "outcome unknown: no answer to 3 sends (last: timeout: post: context deadline exceeded)") ||
+				!strings.Contains(a.LastError, tc.why) {
+				t.Errorf("last error %q, want it to say the outcome is unknown after 3 sends, and why: %q", a.LastError, tc.why)
+			}
+			warned := logs.records(t, "cannot look at the destination for alerts whose send had no answer; each is sent again a bounded number of times, then given up")
+			if len(warned) != 1 {
+				t.Errorf("said %d times that the destination cannot be checked, want once", len(warned))
+			}
+		})
+	}
+
+	t.Run("failures known not to have arrived are retried as before, and do not count against the bound", func(t *testing.T) {
+		s, _ := openStore(t)
+		clk := newClock(t0)
+		ids := enqueue(t, s, t0, "slack", "a")
+		sends := 0
+		n := &fakeNotifier{SendFunc: func(context.Context, attache.Alert) error {
+			sends++
+			switch {
+			case sends == 1:
+				return notify.OutcomeUnknown("timeout", context.DeadlineExceeded)
+			case sends <= 6:
+				return notify.Transient("network", errors.New("dial tcp: connection refused"), 0)
+			}
+			return nil
+		}}
+		d := newDispatcher(t, s, map[string]notify.Notifier{"slack": n}, notify.Options{Now: clk.Now})
+		a := drain(t, d, s, clk, ids[0], 20)
+		if a.Status != attache.AlertDelivered || sends != 7 || a.Unknown != 1 {
+			t.Errorf("alert %s after %d sends with %d unknown outcomes; want delivered after 7, 1 unknown", a.Status, sends, a.Unknown)
+		}
+	})
+
+	t.Run("a look that fails in a way that may pass sends nothing, and looks again later", func(t *testing.T) {
+		s, _ := openStore(t)
+		clk := newClock(t0)
+		ids := enqueue(t, s, t0, "slack", "a")
+		dst := &checkedDestination{slowDestination: slowDestination{late: 100},
+			lookErrs: []error{notify.Transient("http_503", errors.New("503 Service Unavailable"), 0)}}
+		d := newDispatcher(t, s, map[string]notify.Notifier{"slack": dst}, notify.Options{Now: clk.Now})
+
+		deliver(t, d) // the send, answered late
+		clk.Set(alertByID(t, s, ids[0]).NextAttempt)
+		deliver(t, d) // the look fails
+		a := alertByID(t, s, ids[0])
+		if a.Status != attache.AlertQueued || dst.sent() != 1 || a.Unknown != 1 ||
+			a.LastError != "look for the alert at the destination: http_503: 503 Service Unavailable" {
+			t.Errorf("after a failed look: %s, %d sends, unknown %d, error %q; want queued, not sent again, the look's error",
+				a.Status, dst.sent(), a.Unknown, a.LastError)
+		}
+		a = drain(t, d, s, clk, ids[0], 10)
+		if a.Status != attache.AlertDelivered || dst.arrived(ids[0]) != 1 || dst.looks != 2 {
+			t.Errorf("alert %s after %d looks, arrived %d times; want delivered after 2 looks, arrived once", a.Status, dst.looks, dst.arrived(ids[0]))
+		}
+	})
+
+	t.Run("an alert left in flight by a crash is looked for before it is sent again", func(t *testing.T) {
+		s, _ := openStore(t)
+		clk := newClock(t0)
+		ids := enqueue(t, s, t0, "slack", "a", "b")
+		// The last process took both, sent the first, and died.
+		for _, id := range ids {
+			if err := s.MarkInFlight(t.Context(), id, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dst := &checkedDestination{}
+		dst.inbox = []string{ids[0]}
+		clk.Advance(time.Minute)
+		d := newDispatcher(t, s, map[string]notify.Notifier{"slack": dst}, notify.Options{Now: clk.Now})
+		if err := d.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		deliver(t, d)
+		if got := statuses(t, s, ids...); !reflect.DeepEqual(got, []attache.AlertStatus{attache.AlertDelivered, attache.AlertDelivered}) {
+			t.Errorf("statuses %v, want both delivered", got)
+		}
+		if dst.arrived(ids[0]) != 1 || dst.arrived(ids[1]) != 1 || !reflect.DeepEqual(dst.sinces, []time.Time{t0}) {
+			t.Errorf("arrived %d and %d times, looked since %v; want each once, looked for since the interrupted send at %v",
+				dst.arrived(ids[0]), dst.arrived(ids[1]), dst.sinces, t0)
+		}
+	})
+
+	t.Run("a send cut short by shutdown after it went out is counted as unknown, due at once", func(t *testing.T) {
+		s, _ := openStore(t)
+		ids := enqueue(t, s, t0, "slack", "a")
+		ctx, cancel := context.WithCancel(t.Context())
+		n := &fakeNotifier{SendFunc: func(sendCtx context.Context, a attache.Alert) error {
+			cancel()
+			<-sendCtx.Done()
+			return notify.OutcomeUnknown("canceled", sendCtx.Err())
+		}}
+		d := newDispatcher(t, s, map[string]notify.Notifier{"slack": n}, notify.Options{Now: newClock(t0).Now})
+		d.Deliver(ctx)
+		a := alertByID(t, s, ids[0])
+		if a.Status != attache.AlertQueued || a.Unknown != 1 || !a.NextAttempt.Equal(t0) || !strings.HasPrefix(a.LastError, "interrupted: ") {
+			t.Errorf("alert %s, unknown %d, next %v, error %q; want queued, unknown 1, due at %v, interrupted", a.Status, a.Unknown, a.NextAttempt, a.LastError, t0)
+		}
+	})
+}
+
+func TestUnknownOutcomeOfASummary(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		lost      int
+		wantSends int
+	}{
+		{"a summary that arrived is found whole: nothing is sent again", 0, 1},
+		{"a summary that did not arrive is sent again", 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			clk := newClock(t0)
+			ids := enqueue(t, s, t0, "slack", keys(6)...)
+			dst := &checkedDestination{slowDestination: slowDestination{late: 1, lost: tc.lost}}
+			d := newDispatcher(t, s, map[string]notify.Notifier{"slack": dst}, notify.Options{
+				Now: clk.Now, Rate: 1000, Burst: 1000, BurstLimits: map[string]int{"slack": 5}})
+			for range 5 {
+				deliver(t, d)
+				clk.Advance(time.Hour)
+			}
+			for _, id := range ids {
+				if n := dst.arrived(id); n != 1 {
+					t.Errorf("%s arrived %d times, want once", id, n)
+				}
+			}
+			if got := statuses(t, s, ids...); !reflect.DeepEqual(got, slicesOf(attache.AlertDelivered, len(ids))) {
+				t.Errorf("statuses %v, want all delivered", got)
+			}
+			if dst.sent() != tc.wantSends || dst.looks != 1 || len(dst.asked[0]) != len(ids) {
+				t.Errorf("%d sends, %d looks (asked %v); want %d sends and one look for all %d", dst.sent(), dst.looks, dst.asked, tc.wantSends, len(ids))
+			}
+			for i, sm := range dst.summaries {
+				if len(sm) != len(ids) {
+					t.Errorf("summary %d lists %d alerts, want %d", i, len(sm), len(ids))
+				}
+			}
+		})
+	}
+}
+
+func slicesOf[T any](v T, n int) []T {
+	out := make([]T, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
