@@ -138,8 +138,9 @@ func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *la
 
 	mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	defer mcancel()
+	at := d.moment()
 	for _, a := range batch {
-		c, err := d.record(mctx, ctx.Err() != nil, dest, l, a, sendErr)
+		c, err := d.record(mctx, ctx.Err() != nil, dest, l, a, sendErr, at)
 		total.add(c)
 		if err != nil {
 			return total, err
@@ -152,8 +153,8 @@ func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *la
 }
 
 // record writes down what became of one alert after a send.
-func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, sendErr error) (Counts, error) {
-	now := d.opts.Now()
+func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, sendErr error, at moment) (Counts, error) {
+	now := at.now
 	if sendErr == nil {
 		if err := d.queue.MarkDelivered(mctx, a.ID, now); err != nil {
 			// Sent but not recorded: it stays in flight, to be sent once
@@ -173,7 +174,19 @@ func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string
 		d.log.dead(dest, a, text)
 		return Counts{Dead: 1}, nil
 	}
-	return d.again(mctx, shuttingDown, dest, l, a, sendErr, v)
+	return d.again(mctx, shuttingDown, dest, l, a, sendErr, v, at)
+}
+
+// moment is when the alerts of one message are recorded, and the jitter
+// drawn for their retries: the same for all of them, so that a summary
+// that failed is due again as a whole.
+type moment struct {
+	now time.Time
+	rnd float64
+}
+
+func (d *Dispatcher) moment() moment {
+	return moment{now: d.opts.Now(), rnd: rand.Float64()}
 }
 
 // again queues an in-flight alert again after a failure that may pass, or
@@ -181,8 +194,8 @@ func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string
 // counted as such, and waits at least the send timeout: a destination that
 // answers late may still be handling it, and the message is looked for
 // before the next send.
-func (d *Dispatcher) again(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, failure error, v verdict) (Counts, error) {
-	now := d.opts.Now()
+func (d *Dispatcher) again(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, failure error, v verdict, at moment) (Counts, error) {
+	now := at.now
 	text := failure.Error()
 	mark := d.queue.MarkRetry
 	if v.unknown {
@@ -207,7 +220,7 @@ func (d *Dispatcher) again(mctx context.Context, shuttingDown bool, dest string,
 		return Counts{Dead: 1}, nil
 	}
 
-	wait := max(d.opts.Backoff.delay(a.Attempts, rand.Float64()), v.retryAfter)
+	wait := max(d.opts.Backoff.delay(a.Attempts, at.rnd), v.retryAfter)
 	if v.unknown {
 		wait = max(wait, d.opts.SendTimeout)
 	}

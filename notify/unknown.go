@@ -82,6 +82,7 @@ func (d *Dispatcher) settle(ctx context.Context, dest string, l *lane, batch []a
 	var (
 		send  []attache.Alert
 		total Counts
+		at    = d.moment()
 	)
 	for _, a := range batch {
 		var (
@@ -92,7 +93,7 @@ func (d *Dispatcher) settle(ctx context.Context, dest string, l *lane, batch []a
 		case a.Unknown == 0:
 			send = append(send, a)
 		case found[a.ID]:
-			if err = d.queue.MarkDelivered(mctx, a.ID, d.opts.Now()); err == nil {
+			if err = d.queue.MarkDelivered(mctx, a.ID, at.now); err == nil {
 				d.log.found(l, dest, a)
 				c = Counts{Delivered: 1}
 			}
@@ -108,7 +109,7 @@ func (d *Dispatcher) settle(ctx context.Context, dest string, l *lane, batch []a
 			v := classify(lookErr)
 			c, err = d.again(mctx, ctx.Err() != nil, dest, l, a,
 				fmt.Errorf("look for the alert at the destination: %w", lookErr),
-				verdict{retry: true, retryAfter: v.retryAfter})
+				verdict{retry: true, retryAfter: v.retryAfter}, at)
 		}
 		total.add(c)
 		if err != nil {
