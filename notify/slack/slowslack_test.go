@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,11 +19,12 @@ import (
 // channel's history with its metadata, and answers the post after delay,
 // as a Slack that accepts a message and answers after the sender gave up.
 // historyError, when set, is conversations.history's refusal
-// ("missing_scope"). It answers no history request for a channel other
-// than channelID.
+// ("missing_scope"), and historyStatus its HTTP status when not 200. It
+// answers no history request for a channel other than channelID.
 type slowSlack struct {
-	delay        time.Duration
-	historyError string
+	delay         time.Duration
+	historyError  string
+	historyStatus int
 
 	mu      sync.Mutex
 	history []slowMessage // oldest first
@@ -92,6 +94,10 @@ func (s *slowSlack) read(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.looks++
 	s.oldest = append(s.oldest, r.PostForm.Get("oldest"))
+	if s.historyStatus != 0 {
+		w.WriteHeader(s.historyStatus)
+		return
+	}
 	if s.historyError != "" {
 		fmt.Fprintf(w, `{"ok":false,"error":%q,"needed":"channels:history,groups:history","provided":"chat:write"}`, s.historyError)
 		return
@@ -133,4 +139,17 @@ func (s *slowSlack) messages() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.history)
+}
+
+// seed adds a message posted at ts with metadata (none when empty) to the
+// channel's history, as if sent earlier.
+func (s *slowSlack) seed(ts time.Time, metadata string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := slowMessage{TS: fmt.Sprintf("%d.%06d", ts.Unix(), ts.Nanosecond()/1000), Type: "message", Text: "earlier"}
+	if metadata != "" {
+		m.Metadata = json.RawMessage(metadata)
+	}
+	s.history = append(s.history, m)
+	slices.SortFunc(s.history, func(a, b slowMessage) int { return strings.Compare(a.TS, b.TS) })
 }
