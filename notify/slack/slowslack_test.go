@@ -1,6 +1,7 @@
 package slack_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,11 @@ import (
 	"time"
 
 	"github.com/slack-go/slack/slacktest"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/notify/slack"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // slowSlack is slack-go's fake Slack with chat.postMessage and
@@ -152,4 +158,102 @@ func (s *slowSlack) seed(ts time.Time, metadata string) {
 	}
 	s.history = append(s.history, m)
 	slices.SortFunc(s.history, func(a, b slowMessage) int { return strings.Compare(a.TS, b.TS) })
+}
+
+// The scale of the slow-Slack tests: the dispatcher's defaults divided by
+// 100 (a 30 s send timeout becomes 300 ms, 5.5 minutes 3.3 s), so that a
+// test of what happens over minutes takes seconds.
+const (
+	scaledTimeout = 300 * time.Millisecond
+	scaledAnswer  = 2 * scaledTimeout // when the slow Slack answers
+)
+
+func scaledOptions(maxAge time.Duration) notify.Options {
+	return notify.Options{
+		SendTimeout:  scaledTimeout,
+		Backoff:      notify.Backoff{Base: 20 * time.Millisecond, Max: 6 * time.Second, Jitter: 0.2},
+		MaxAge:       maxAge,
+		PollInterval: 50 * time.Millisecond,
+	}
+}
+
+// runUntilSettled runs the dispatcher until every alert queued is
+// delivered or dead, or limit has passed, and returns them by id.
+func runUntilSettled(t *testing.T, st *sqlite.Store, d *notify.Dispatcher, limit time.Duration) map[string]attache.Alert {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), limit)
+	defer cancel()
+	if err := d.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for {
+		all, err := st.Alerts(context.WithoutCancel(ctx), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID := make(map[string]attache.Alert)
+		settled := 0
+		for _, a := range all {
+			byID[a.ID] = a
+			if a.Status == attache.AlertDelivered || a.Status == attache.AlertDead {
+				settled++
+			}
+		}
+		if settled == len(all) {
+			return byID
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%d of %d alerts neither delivered nor dead after %v", len(all)-settled, len(all), limit)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// newDispatcher makes a dispatcher at the scale of these tests.
+func newDispatcher(t *testing.T, st *sqlite.Store, n notify.Notifier, opts notify.Options) *notify.Dispatcher {
+	t.Helper()
+	d, err := notify.NewDispatcher(st, map[string]notify.Notifier{"slack": n}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// newBot makes a bot for the fake Slack at url; client nil is a plain one.
+func newBot(t *testing.T, url string, client *http.Client) *slack.Bot {
+	t.Helper()
+	if client == nil {
+		client = &http.Client{}
+	}
+	bot, err := slack.NewBot(slack.BotOptions{Token: "xoxb-test", Channel: channelID, APIURL: url, HTTPClient: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot
+}
+
+// TestASlowSlackGetsOneMessage is the slow-accepting Slack. It uses nothing
+// newer than the dispatcher and the bot themselves, so that this file run
+// against an older tree measures what that tree did.: it takes the
+// message and answers after the send timeout. Over 5.5 minutes (scaled),
+// sending again on every timeout made 6 or 7 messages of one alert; it must
+// make one.
+func TestASlowSlackGetsOneMessage(t *testing.T) {
+	fake := &slowSlack{delay: scaledAnswer}
+	url := fake.start(t)
+	st := queueAlerts(t, 1)
+	d := newDispatcher(t, st, newBot(t, url, nil), scaledOptions(3300*time.Millisecond))
+	a := runUntilSettled(t, st, d, time.Minute)["a0"]
+	t.Logf("one alert, a Slack answering after %v to a send timeout of %v: %d messages; alert %s after %d attempts (%s)",
+		scaledAnswer, scaledTimeout, fake.messages(), a.Status, a.Attempts, a.LastError)
+	if got := fake.messages(); got != 1 || a.Status != attache.AlertDelivered {
+		t.Errorf("%d messages, alert %s; want 1 message, delivered", got, a.Status)
+	}
+	if fake.looks != 1 {
+		t.Errorf("the channel was read %d times, want once", fake.looks)
+	}
 }
