@@ -105,15 +105,24 @@ type Store interface {
 	// MarkRetry returns an in-flight alert to the queue after a transient
 	// failure, not due before next.
 	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
+	// MarkUnknown returns an in-flight alert to the queue after a send whose
+	// outcome is unknown (the request went out, no answer came), not due
+	// before next. Like MarkRetry, and besides it counts the send in
+	// Alert.Unknown and, the first time, sets Alert.UnknownSince to the time
+	// MarkInFlight was given for the send. Both stay until the alert is
+	// delivered or dead.
+	MarkUnknown(ctx context.Context, id string, next time.Time, errText string) error
 	// MarkDead gives up on an alert after a permanent failure. The alert is
 	// kept, with errText, until pruned. It applies to a queued alert too, for a
 	// dispatcher that gives up without sending (a destination removed from the
 	// configuration, say).
 	MarkDead(ctx context.Context, id string, errText string) error
-	// RequeueInFlight returns to the queue every alert left in flight, and says
-	// how many. The dispatcher calls it once as it starts: an alert in
-	// flight then was being sent when the process stopped, and may or may not
-	// have arrived. Sending it again is the one duplicate the design allows.
+	// RequeueInFlight returns to the queue every alert left in flight, and
+	// says how many. The dispatcher calls it once as it starts: an
+	// alert in flight then was being sent when the process stopped, and may
+	// or may not have arrived, so its outcome is unknown: it is counted as
+	// MarkUnknown counts it, and the dispatcher looks for it at the
+	// destination before sending it again, where it can.
 	RequeueInFlight(ctx context.Context) (int, error)
 
 	// Reports, for metrics and the status page.

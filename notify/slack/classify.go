@@ -23,7 +23,8 @@ const (
 	codeRateLimited = "ratelimited" // Slack's own name for a 429
 	codeTimeout     = "timeout"
 	codeCanceled    = "canceled"
-	codeNetwork     = "network"      // no answer: refused, reset, DNS, TLS
+	codeNetwork     = "network"      // no answer, the request not written: refused, DNS, TLS
+	codeNoAnswer    = "no_answer"    // the request written, the connection lost before an answer
 	codeBadAnswer   = "bad_response" // a 200 whose body could not be read
 )
 
@@ -61,9 +62,18 @@ var transientCodes = map[string]bool{
 }
 
 // classify reads the outcome of one request to Slack as a *notify.SendError:
-// whether trying again may help, how long Slack asked to be left alone, and
-// a code for people and metrics. ans is what the transport saw of the
-// answer; r takes secrets out of the error's text.
+// whether trying again may help, whether the message may have arrived all
+// the same, how long Slack asked to be left alone, and a code for people
+// and metrics. ans is what the transport saw of the answer; r takes secrets
+// out of the error's text.
+//
+// The rule for an unknown outcome: the request was written out whole (the
+// transport said so) and no answer came that says what Slack did with it
+// (a timeout, a cancellation, a connection lost, a 200 whose body was cut).
+// Slack may have posted the message. A failure before the request was
+// written (refused, DNS, TLS, a dial timeout) cannot have posted anything,
+// and an answer (a 429, a 5xx, "ok": false, a proxy's page) says it did
+// not, or at least that Slack did not answer it.
 func classify(err error, ans *answer, r redactor) error {
 	if err == nil {
 		return nil
@@ -92,6 +102,18 @@ func classify(err error, ans *answer, r redactor) error {
 		}
 		return notify.Permanent(code, e)
 
+	case ans.wrote.Load() && (ans.status == 0 || ans.status == http.StatusOK && !unreadable(err)):
+		code := codeNoAnswer
+		switch {
+		case ans.status == http.StatusOK:
+			code = codeBadAnswer
+		case errors.Is(err, context.Canceled):
+			code = codeCanceled
+		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+			code = codeTimeout
+		}
+		return notify.OutcomeUnknown(code, r.Wrap(err))
+
 	case errors.Is(err, context.Canceled):
 		return notify.Transient(codeCanceled, r.Wrap(err), 0)
 
@@ -118,6 +140,17 @@ func classify(err error, ans *answer, r redactor) error {
 	}
 	// No answer at all: refused, reset, a name that did not resolve.
 	return notify.Transient(codeNetwork, r.Wrap(err), 0)
+}
+
+// unreadable says err is a body read whole that is not Slack's JSON (a
+// proxy's HTML page): an answer, though not Slack's, rather than a body cut
+// short.
+func unreadable(err error) bool {
+	var (
+		syntax   *json.SyntaxError
+		mismatch *json.UnmarshalTypeError
+	)
+	return errors.As(err, &syntax) || errors.As(err, &mismatch)
 }
 
 // refusalError is the text of an "ok": false answer: the code alone, as
@@ -221,6 +254,8 @@ func Hint(code, channel string) string {
 		advice = "Slack had a problem: the alert is sent again later (see https://slack-status.com)"
 	case codeTimeout, codeNetwork:
 		advice = "could not reach Slack: check the network, any proxy, and api_url"
+	case codeNoAnswer:
+		advice = "the connection to Slack was lost before it answered: check the network and any proxy; the message is looked for before it is sent again"
 	default:
 		if strings.HasPrefix(code, "http_5") {
 			advice = "Slack had a problem: the alert is sent again later (see https://slack-status.com)"

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 
 	"github.com/attache-dev/attache/internal/redact"
@@ -21,10 +23,15 @@ const maxErrorBody = 1024
 // classification needs it. slack-go keeps neither the body of an answer
 // other than 200 (where incoming webhooks put their error code, and the Web
 // API its JSON) nor a 429's Retry-After when it is absent or not a number.
+//
+// wrote says the request was written out whole: from then on Slack may have
+// acted on it, whatever became of the answer. The HTTP transport reports it
+// from its own goroutine, possibly after RoundTrip has returned.
 type answer struct {
 	status     int    // 0 when no answer came
 	retryAfter string // the Retry-After header
 	body       string // the start of the body of an answer other than 200
+	wrote      atomic.Bool
 }
 
 type answerKey struct{}
@@ -42,12 +49,23 @@ func withAnswer(ctx context.Context) (context.Context, *answer) {
 type recorder struct{ base http.RoundTripper }
 
 func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := r.base.RoundTrip(req)
 	a, ok := req.Context().Value(answerKey{}).(*answer)
-	if err != nil || !ok {
+	if !ok {
+		return r.base.RoundTrip(req)
+	}
+	// Each request (a redirect is another) starts unwritten and unanswered.
+	a.status, a.retryAfter, a.body = 0, "", ""
+	a.wrote.Store(false)
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			a.wrote.Store(true)
+		}
+	}}
+	resp, err := r.base.RoundTrip(req.WithContext(httptrace.WithClientTrace(req.Context(), trace)))
+	if err != nil {
 		return resp, err
 	}
-	*a = answer{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After")}
+	a.status, a.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
 	if resp.StatusCode != http.StatusOK {
 		buf, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		a.body = string(buf)

@@ -96,6 +96,13 @@ var migrations = []migration{
 			`CREATE INDEX items_story ON items (story)`,
 		},
 	},
+	{
+		name: "alerts: sends whose outcome is unknown",
+		stmts: []string{
+			`ALTER TABLE alerts ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0`,
+			`ALTER TABLE alerts ADD COLUMN unknown_since_ms BIGINT`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.

@@ -16,12 +16,13 @@ import (
 //
 //	queued ──MarkInFlight──► in_flight ──MarkDelivered──► delivered
 //	  ▲                         │  │
-//	  └────────MarkRetry────────┘  └──MarkDead──► dead   (MarkDead also from queued)
+//	  └──MarkRetry/MarkUnknown──┘  └──MarkDead──► dead   (MarkDead also from queued)
 //
-// RequeueInFlight, at startup, returns to queued what a crash left in flight.
+// RequeueInFlight, at startup, returns to queued what a crash left in flight,
+// counted as MarkUnknown counts a send.
 
 const alertColumns = `id, destination, item, matches, queued_ms, status, attempts,
-	next_attempt_ms, last_error, delivered_ms`
+	next_attempt_ms, last_error, delivered_ms, unknown, unknown_since_ms`
 
 // Due returns up to limit alerts for destination that are queued and due at
 // now, oldest first (by queueing time, then by the item's publication).
@@ -102,6 +103,19 @@ func (s *Store) MarkRetry(ctx context.Context, id string, next time.Time, errTex
 		string(attache.AlertQueued), next.UnixMilli(), errText)
 }
 
+// unknownSet counts a send whose outcome is unknown; the first such send
+// sets unknown_since to its start, which MarkInFlight recorded.
+const unknownSet = `unknown = unknown + 1,
+	unknown_since_ms = COALESCE(unknown_since_ms, last_attempt_ms)`
+
+// MarkUnknown returns an in-flight alert to the queue after a send whose
+// outcome is unknown, not due before next, counting the send.
+func (s *Store) MarkUnknown(ctx context.Context, id string, next time.Time, errText string) error {
+	return s.transition(ctx, id, "mark outcome unknown", []attache.AlertStatus{attache.AlertInFlight},
+		`status = ?, next_attempt_ms = ?, last_error = ?, `+unknownSet,
+		string(attache.AlertQueued), next.UnixMilli(), errText)
+}
+
 // MarkDead gives up on an alert after a permanent failure. The alert is
 // kept, with errText, until pruned. It applies to a queued alert too, for a
 // dispatcher that gives up without sending (a destination removed from the
@@ -116,9 +130,9 @@ func (s *Store) MarkDead(ctx context.Context, id string, errText string) error {
 // RequeueInFlight returns to the queue every alert left in flight, and says
 // how many. Call it once at startup, before the dispatcher runs: an alert in
 // flight then was being sent when the process stopped, and may or may not
-// have arrived. Sending it again is the one duplicate the design allows.
+// have arrived, so the send is counted as one whose outcome is unknown.
 func (s *Store) RequeueInFlight(ctx context.Context) (int, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE alerts SET status = ? WHERE status = ?`,
+	res, err := s.db.ExecContext(ctx, `UPDATE alerts SET status = ?, `+unknownSet+` WHERE status = ?`,
 		string(attache.AlertQueued), string(attache.AlertInFlight))
 	if err != nil {
 		return 0, fmt.Errorf("requeue alerts in flight: %w", err)
@@ -185,10 +199,10 @@ func scanAlert(sc scanner) (attache.Alert, error) {
 		a                     attache.Alert
 		item, matches, status string
 		queued, next          int64
-		delivered             sql.NullInt64
+		delivered, since      sql.NullInt64
 	)
 	err := sc.Scan(&a.ID, &a.Destination, &item, &matches, &queued, &status, &a.Attempts,
-		&next, &a.LastError, &delivered)
+		&next, &a.LastError, &delivered, &a.Unknown, &since)
 	if err != nil {
 		return a, err
 	}
@@ -202,6 +216,7 @@ func scanAlert(sc scanner) (attache.Alert, error) {
 	a.Queued = fromMSValue(queued)
 	a.NextAttempt = fromMSValue(next)
 	a.Delivered = fromMS(delivered)
+	a.UnknownSince = fromMS(since)
 	return a, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/store"
@@ -30,8 +31,17 @@ func testRequeueInFlightAfterACrash(t *testing.T, open Open) {
 	if got := dueIDs(t, s, t0); !reflect.DeepEqual(got, []string{sent, waiting}) {
 		t.Errorf("after requeueing, due %q, want %q", got, []string{sent, waiting})
 	}
-	if a := alertByID(t, s, sent); a.Attempts != 1 {
+	a := alertByID(t, s, sent)
+	if a.Attempts != 1 {
 		t.Errorf("requeued alert has %d attempts, want the interrupted one counted", a.Attempts)
+	}
+	// The send may or may not have arrived: its outcome is unknown, from
+	// when it began.
+	if a.Unknown != 1 || !a.UnknownSince.Equal(t0.Truncate(time.Millisecond)) {
+		t.Errorf("requeued alert: unknown %d since %v, want 1 since %v", a.Unknown, a.UnknownSince, t0)
+	}
+	if w := alertByID(t, s, waiting); w.Unknown != 0 || !w.UnknownSince.IsZero() {
+		t.Errorf("alert never sent: unknown %d since %v, want none", w.Unknown, w.UnknownSince)
 	}
 	if n, err := s.RequeueInFlight(t.Context()); err != nil || n != 0 {
 		t.Errorf("second RequeueInFlight = %d, %v; want 0", n, err)

@@ -78,6 +78,40 @@ func testQueueLifecycle(t *testing.T, open Open) {
 			want: attache.Alert{Status: attache.AlertDelivered, Attempts: 2, NextAttempt: ms(t0), LastError: "503", Delivered: ms(t0)},
 		},
 		{
+			name: "a send whose outcome is unknown queues the alert again and counts it from its start",
+			run: func(t *testing.T, s store.Store, id string) {
+				must(t, s.MarkInFlight(t.Context(), id, t0.Add(time.Second)))
+				next := t0.Add(time.Minute)
+				must(t, s.MarkUnknown(t.Context(), id, next, "timeout"))
+				if due := dueIDs(t, s, next.Add(-time.Millisecond)); len(due) != 0 {
+					t.Errorf("due before its retry time: %q", due)
+				}
+				if due := dueIDs(t, s, next); !reflect.DeepEqual(due, []string{id}) {
+					t.Errorf("due at its retry time: %q, want %q", due, id)
+				}
+			},
+			want: attache.Alert{Status: attache.AlertQueued, Attempts: 1, NextAttempt: ms(t0.Add(time.Minute)), LastError: "timeout",
+				Unknown: 1, UnknownSince: ms(t0.Add(time.Second))},
+		},
+		{
+			name: "unknown outcomes add up, since the first, through other failures, until delivery",
+			run: func(t *testing.T, s store.Store, id string) {
+				must(t, s.MarkInFlight(t.Context(), id, t0.Add(time.Second)))
+				must(t, s.MarkUnknown(t.Context(), id, t0, "timeout"))
+				must(t, s.MarkInFlight(t.Context(), id, t0.Add(2*time.Second)))
+				must(t, s.MarkRetry(t.Context(), id, t0, "refused"))
+				must(t, s.MarkInFlight(t.Context(), id, t0.Add(3*time.Second)))
+				must(t, s.MarkUnknown(t.Context(), id, t0, "timeout again"))
+				if a := alertByID(t, s, id); a.Unknown != 2 || !a.UnknownSince.Equal(ms(t0.Add(time.Second))) {
+					t.Errorf("after two unknown outcomes: unknown %d since %v, want 2 since the first send", a.Unknown, a.UnknownSince)
+				}
+				must(t, s.MarkInFlight(t.Context(), id, t0.Add(4*time.Second)))
+				must(t, s.MarkDelivered(t.Context(), id, t0.Add(5*time.Second)))
+			},
+			want: attache.Alert{Status: attache.AlertDelivered, Attempts: 4, NextAttempt: ms(t0), LastError: "timeout again",
+				Delivered: ms(t0.Add(5 * time.Second)), Unknown: 2, UnknownSince: ms(t0.Add(time.Second))},
+		},
+		{
 			name: "a permanent failure makes the alert dead and no longer due",
 			run: func(t *testing.T, s store.Store, id string) {
 				must(t, s.MarkInFlight(t.Context(), id, t0))
@@ -113,6 +147,7 @@ func testQueueLifecycle(t *testing.T, open Open) {
 				must(t, s.MarkDelivered(t.Context(), id, t0))
 				wantErr(t, s.MarkDelivered(t.Context(), id, t0), store.ErrStatus)
 				wantErr(t, s.MarkRetry(t.Context(), id, t0, "x"), store.ErrStatus)
+				wantErr(t, s.MarkUnknown(t.Context(), id, t0, "x"), store.ErrStatus)
 				wantErr(t, s.MarkDead(t.Context(), id, "x"), store.ErrStatus)
 				wantErr(t, s.MarkInFlight(t.Context(), id, t0), store.ErrStatus)
 			},
@@ -123,6 +158,7 @@ func testQueueLifecycle(t *testing.T, open Open) {
 			run: func(t *testing.T, s store.Store, id string) {
 				wantErr(t, s.MarkDelivered(t.Context(), id, t0), store.ErrStatus)
 				wantErr(t, s.MarkRetry(t.Context(), id, t0, "x"), store.ErrStatus)
+				wantErr(t, s.MarkUnknown(t.Context(), id, t0, "x"), store.ErrStatus)
 			},
 			want: attache.Alert{Status: attache.AlertQueued, NextAttempt: ms(t0)},
 		},
@@ -132,6 +168,7 @@ func testQueueLifecycle(t *testing.T, open Open) {
 				wantErr(t, s.MarkInFlight(t.Context(), "nope", t0), store.ErrNotFound)
 				wantErr(t, s.MarkDelivered(t.Context(), "nope", t0), store.ErrNotFound)
 				wantErr(t, s.MarkRetry(t.Context(), "nope", t0, "x"), store.ErrNotFound)
+				wantErr(t, s.MarkUnknown(t.Context(), "nope", t0, "x"), store.ErrNotFound)
 				wantErr(t, s.MarkDead(t.Context(), "nope", "x"), store.ErrNotFound)
 			},
 			want: attache.Alert{Status: attache.AlertQueued, NextAttempt: ms(t0)},
@@ -144,7 +181,7 @@ func testQueueLifecycle(t *testing.T, open Open) {
 			tt.run(t, s, id)
 			a := alertByID(t, s, id)
 			got := attache.Alert{Status: a.Status, Attempts: a.Attempts, NextAttempt: a.NextAttempt,
-				LastError: a.LastError, Delivered: a.Delivered}
+				LastError: a.LastError, Delivered: a.Delivered, Unknown: a.Unknown, UnknownSince: a.UnknownSince}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
