@@ -23,6 +23,9 @@ const (
 	testFirst  = 5
 )
 
+// working is the acknowledgement of a command whose answer will follow.
+const working = "Working on it…"
+
 const helpText = "*/attache* acts on attaché's alerts:\n" +
 	"• `/attache status`: failing sources, the queue, the last alerts\n" +
 	"• `/attache test QUERY`: what QUERY matches among the items of the last 7 days\n" +
@@ -55,7 +58,7 @@ func (a *App) onCommand(ctx context.Context, req socketmode.Request, cmd slack.S
 			a.ack(ctx, req, r.payload())
 			return
 		case <-t.C:
-			a.ack(ctx, req, reply{Text: "Working on it…"}.payload())
+			a.ack(ctx, req, reply{Text: working}.payload())
 		}
 		r := <-done
 		if err := a.respond(wctx, cmd.ResponseURL, r); err != nil {

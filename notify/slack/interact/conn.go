@@ -77,7 +77,9 @@ func (t *tracker) setLocked(state State) State {
 }
 
 // connecting is a new attempt to connect: after a connection was lost, the
-// app is reconnecting; otherwise it stays as it was.
+// app is reconnecting; otherwise it stays as it was. A loss is not recorded
+// as an error: Slack asks for reconnections routinely ("disconnect"), and
+// slack-go does not tell them apart from failures.
 func (t *tracker) connecting() State {
 	t.mu.Lock()
 	defer t.mu.Unlock()

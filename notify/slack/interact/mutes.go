@@ -88,16 +88,16 @@ func (a *App) mutes(ctx context.Context) reply {
 		return reply{Text: "Nothing is muted."}
 	}
 	slices.SortFunc(active, func(x, y attache.Mute) int { return x.Until.Compare(y.Until) })
-	lines := make([]string, 0, len(active))
-	for _, m := range active {
+	line := func(i int) string {
+		m := active[i]
 		l := fmt.Sprintf("• %s until %s (%s left), by %s", target(m.Kind, m.Name), when(m.Until),
 			render.DurationText(m.Until.Sub(now)), mention(m.By))
 		if m.Reason != "" {
 			l += ": " + render.EscapeText(m.Reason, maxReason)
 		}
-		lines = append(lines, l)
+		return l
 	}
-	return reply{Text: fit(fmt.Sprintf("*%d muted*", len(active)), lines, moreLines)}
+	return reply{Text: fit(fmt.Sprintf("*%d muted*", len(active)), len(active), line, moreLines)}
 }
 
 // resolve reads a mute's target: rule:NAME, source:NAME, or a NAME that

@@ -64,22 +64,25 @@ func jsonLen(s string) int {
 }
 
 // fit joins head and as many whole lines as fit in maxReplyBytes, and then
-// more(n) for the n lines left out.
-func fit(head string, lines []string, more func(n int) string) string {
+// more(n) for the n lines left out. line(i) makes line i of n, and is called
+// only for the lines that are looked at: an answer about five thousand
+// sources formats the few that it shows.
+func fit(head string, n int, line func(i int) string, more func(n int) string) string {
 	var b strings.Builder
 	b.WriteString(head)
 	size := jsonLen(head)
-	for i, l := range lines {
-		cost := jsonLen("\n" + l)
+	for i := range n {
+		l := "\n" + line(i)
+		cost := jsonLen(l)
 		tail := 0
-		if i < len(lines)-1 {
-			tail = jsonLen("\n" + more(len(lines)-i-1))
+		if i < n-1 {
+			tail = jsonLen("\n" + more(n-i-1))
 		}
 		if size+cost+tail > maxReplyBytes {
-			b.WriteString("\n" + more(len(lines)-i))
+			b.WriteString("\n" + more(n-i))
 			return b.String()
 		}
-		b.WriteString("\n" + l)
+		b.WriteString(l)
 		size += cost
 	}
 	return b.String()

@@ -32,21 +32,11 @@ func (a *App) status(ctx context.Context) reply {
 	if err != nil {
 		a.log.Error("slack app: cannot list mutes", keyError, a.errText(err))
 	}
-	var failing []string
-	for _, s := range st.Sources {
-		if !s.Failing {
-			continue
+	var failing []func() string
+	for _, src := range st.Sources {
+		if src.Failing {
+			failing = append(failing, func() string { return sourceLine(src) })
 		}
-		l := fmt.Sprintf("• *%s*: %d failed polls", render.EscapeText(s.Name, 80), s.Failures)
-		if s.LastSuccess.IsZero() {
-			l += ", never polled well"
-		} else {
-			l += ", last good poll " + when(s.LastSuccess)
-		}
-		if s.LastError != "" {
-			l += ": " + render.EscapeText(s.LastError, maxError)
-		}
-		failing = append(failing, l)
 	}
 	q := st.Queue
 	head := fmt.Sprintf("*Sources*: %d, %d failing\n*Queue*: %d queued", len(st.Sources), len(failing), q.Queued)
@@ -57,20 +47,36 @@ func (a *App) status(ctx context.Context) reply {
 	if err == nil {
 		head += fmt.Sprintf("\n*Mutes*: %d in force", len(active))
 	}
-	var lines []string
+	var lines []func() string
 	if len(failing) > 0 {
-		lines = append(lines, "*Failing sources*")
+		lines = append(lines, text("*Failing sources*"))
 		lines = append(lines, failing...)
 	}
 	if len(st.LastAlerts) > 0 {
-		lines = append(lines, "*Last alerts*")
+		lines = append(lines, text("*Last alerts*"))
 		for _, al := range st.LastAlerts {
-			lines = append(lines, alertLine(al))
+			lines = append(lines, func() string { return alertLine(al) })
 		}
 	} else {
-		lines = append(lines, "No alerts yet.")
+		lines = append(lines, text("No alerts yet."))
 	}
-	return reply{Text: fit(head, lines, moreLines)}
+	return reply{Text: fit(head, len(lines), func(i int) string { return lines[i]() }, moreLines)}
+}
+
+// text is a line made already.
+func text(s string) func() string { return func() string { return s } }
+
+func sourceLine(s Source) string {
+	l := fmt.Sprintf("• *%s*: %d failed polls", render.EscapeText(s.Name, 80), s.Failures)
+	if s.LastSuccess.IsZero() {
+		l += ", never polled well"
+	} else {
+		l += ", last good poll " + when(s.LastSuccess)
+	}
+	if s.LastError != "" {
+		l += ": " + render.EscapeText(s.LastError, maxError)
+	}
+	return l
 }
 
 func alertLine(al AlertLine) string {
@@ -104,20 +110,20 @@ func (a *App) test(ctx context.Context, query string) reply {
 	if res.Matched == 0 {
 		return reply{Text: head + "."}
 	}
-	lines := make([]string, 0, len(res.First))
-	for _, it := range res.First {
+	line := func(i int) string {
+		it := res.First[i]
 		title := render.EscapeText(it.Title, maxTitle)
 		if title == "" {
 			title = "(no title)"
 		}
-		lines = append(lines, fmt.Sprintf("• %s · *%s* · %s", when(it.Published), render.EscapeText(it.Feed, 80), render.LinkText(it.Link, title)))
+		return fmt.Sprintf("• %s · *%s* · %s", when(it.Published), render.EscapeText(it.Feed, 80), render.LinkText(it.Link, title))
 	}
 	if res.Matched > len(res.First) {
 		head += fmt.Sprintf("; the first %d:", len(res.First))
 	} else {
 		head += ":"
 	}
-	return reply{Text: fit(head, lines, moreLines)}
+	return reply{Text: fit(head, len(res.First), line, moreLines)}
 }
 
 // rules carries out "/attache rules".
@@ -134,16 +140,16 @@ func (a *App) rules(ctx context.Context) reply {
 	if err != nil {
 		a.log.Error("slack app: cannot list mutes", keyError, a.errText(err))
 	}
-	lines := make([]string, 0, len(rules))
-	for _, r := range rules {
+	line := func(i int) string {
+		r := rules[i]
 		l := fmt.Sprintf("• *%s* (%s)", render.EscapeText(r.Name, 80), r.Severity)
 		if r.Description != "" {
 			l += ": " + render.EscapeText(r.Description, maxDesc)
 		}
-		if i := slices.IndexFunc(active, func(m attache.Mute) bool { return m.Kind == attache.MuteRule && m.Name == r.Name }); i >= 0 {
-			l += " · muted until " + when(active[i].Until)
+		if j := slices.IndexFunc(active, func(m attache.Mute) bool { return m.Kind == attache.MuteRule && m.Name == r.Name }); j >= 0 {
+			l += " · muted until " + when(active[j].Until)
 		}
-		lines = append(lines, l)
+		return l
 	}
-	return reply{Text: fit(fmt.Sprintf("*%d rules*", len(rules)), lines, moreLines)}
+	return reply{Text: fit(fmt.Sprintf("*%d rules*", len(rules)), len(rules), line, moreLines)}
 }
