@@ -42,6 +42,7 @@ type Options struct {
 	BotToken string
 	// Channels are the ids (C…, G…) of the channels the alerts go to. Their
 	// members may act; a name (#alerts) cannot be checked and is refused.
+	// With none, only the Admins may act.
 	Channels []string
 	// Admins are user ids (U…, W…) who may act wherever they are.
 	Admins []string

@@ -100,8 +100,8 @@ func (a *App) act(ctx context.Context, user string, act *slack.BlockAction) (str
 			}
 			m.Kind, m.Name = attache.MuteRule, v.Rules[0]
 		}
-		if m.Name == "" || v.For <= 0 {
-			return "", fmt.Errorf("mute: no name or duration: %w", render.ErrBadActionValue)
+		if m.Name == "" || v.For < minMute || v.For > maxMute {
+			return "", fmt.Errorf("mute: no name, or a duration of %v: %w", v.For, render.ErrBadActionValue)
 		}
 		if v.Alert != "" {
 			m.Reason = "from alert " + v.Alert

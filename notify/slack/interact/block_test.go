@@ -273,15 +273,24 @@ func TestClicksThatFail(t *testing.T) {
 			t.Errorf("mutes %+v", h.d.allMutes())
 		}
 	})
+	t.Run("a duration longer than any menu offers is refused", func(t *testing.T) {
+		forged := sockettest.Action{ActionID: render.ActionMuteSource, BlockID: render.ActionsBlockID, Type: "static_select",
+			SelectedValue: "f=kremlin-en&d=99999999"}
+		h.click(anna, m, forged)
+		h.eventually("anna is told", func() bool { _, e, _, _ := h.web.get(); return len(e) == 2 })
+		if len(h.d.allMutes()) != 0 {
+			t.Errorf("mutes %+v", h.d.allMutes())
+		}
+	})
 	t.Run("when the message cannot be updated, the person is told what was done", func(t *testing.T) {
 		h.web.mu.Lock()
 		h.web.updateFail = true
 		h.web.mu.Unlock()
 		h.click(anna, m, press(t, m, render.ActionNotRelevant))
-		h.eventually("anna is told", func() bool { _, e, _, _ := h.web.get(); return len(e) == 2 })
+		h.eventually("anna is told", func() bool { _, e, _, _ := h.web.get(); return len(e) == 3 })
 		_, e, _, _ := h.web.get()
-		if e[1].Text != "Marked not relevant by <@U0ANNA>" {
-			t.Errorf("told %q", e[1].Text)
+		if e[2].Text != "Marked not relevant by <@U0ANNA>" {
+			t.Errorf("told %q", e[2].Text)
 		}
 	})
 	t.Run("other apps' controls and other interactions are acknowledged and left alone", func(t *testing.T) {
