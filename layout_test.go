@@ -39,20 +39,25 @@ var layer = map[string]int{
 	"notify":                     5,
 	"notify/slack":               5,
 	"notify/console":             5,
-	"web":                        5,
-	"metrics":                    5,
-	"daemon":                     6,
-	"cmd/attache":                7,
+	// Slack interactivity (Socket Mode), and the fake Socket Mode server
+	// that its tests and e2e run against.
+	"notify/slack/interact":            5,
+	"notify/slack/interact/sockettest": 0,
+	"web":                              5,
+	"metrics":                          5,
+	"daemon":                           6,
+	"cmd/attache":                      7,
 }
 
 // forbidden are imports the rank alone would allow but the design does not:
 // notify states the small interface it needs instead of importing the store
 // or the watcher; internal/corpus and store/storetest serve tests only.
 var forbidden = map[string][]string{
-	"notify":         {"store", "store/sqlite", "watcher"},
-	"notify/slack":   {"store", "store/sqlite", "watcher"},
-	"notify/console": {"store", "store/sqlite", "watcher"},
-	"*":              {"internal/corpus", "store/storetest"},
+	"notify":                {"store", "store/sqlite", "watcher"},
+	"notify/slack":          {"store", "store/sqlite", "watcher"},
+	"notify/console":        {"store", "store/sqlite", "watcher"},
+	"notify/slack/interact": {"store", "store/sqlite", "watcher"},
+	"*":                     {"internal/corpus", "store/storetest", "notify/slack/interact/sockettest"},
 }
 
 func TestPackagesKeepToTheImportRules(t *testing.T) {
