@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -87,19 +85,8 @@ func (l *loader) document() *yaml.Node {
 	return doc.Content[0]
 }
 
-// yamlLine finds the line number in the YAML library's messages, which
-// carry no column.
-var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
-
-// syntaxError reports a YAML syntax error at its line, column 1.
+// syntaxError reports a YAML syntax error at the character that causes it.
 func (l *loader) syntaxError(err error) {
-	msg := err.Error()
-	line := 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		msg = msg[len(m[0]):]
-		if n, convErr := strconv.Atoi(m[1]); convErr == nil && n > 0 {
-			line = n
-		}
-	}
-	l.errorPos(line, 1, "", "invalid YAML: "+msg)
+	f := explainYAML(l.data, err)
+	l.errorPos(f.line, f.col, "", f.msg)
 }
