@@ -27,7 +27,9 @@ func Load(path string, getenv func(string) (string, bool)) (*Config, error) {
 // Parse validates configuration text. filename names it in messages and
 // is the base of relative paths (state, feeds given as paths); getenv
 // supplies ${VAR} values, nil meaning os.LookupEnv. On any problem it
-// returns nil and *Errors listing them all, sorted by position.
+// returns nil and *Errors listing them all, sorted by position. Warnings,
+// which do not make the file invalid, are in Config.Warnings, or in
+// Errors.Warnings beside the problems.
 func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*Config, error) {
 	if getenv == nil {
 		getenv = os.LookupEnv
@@ -47,12 +49,17 @@ func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*C
 		l.references()
 		l.compile()
 	}
+	for i := range l.warns {
+		l.warns[i].Msg = redact(l.warns[i].Msg, l.secrets)
+	}
+	warnings := sortWarnings(l.warns)
 	if len(l.errs) > 0 {
 		for i := range l.errs {
 			l.errs[i].Msg = redact(l.errs[i].Msg, l.secrets)
 		}
-		return nil, &Errors{List: sortErrors(l.errs)}
+		return nil, &Errors{List: sortErrors(l.errs), Warnings: warnings}
 	}
+	l.cfg.Warnings = warnings
 	return l.cfg, nil
 }
 
