@@ -57,6 +57,9 @@ run() {
 	[ "$dry" = 1 ] || "$@"
 }
 
+for platform in $platforms; do
+	[[ "$platform" =~ ^[a-z0-9]+/[a-z0-9]+$ ]] || die "platform $platform: want GOOS/GOARCH such as linux/amd64"
+done
 start=$PWD
 repo=$(git rev-parse --show-toplevel 2>/dev/null) || die "not in a git repository: run it from a clone of attache"
 cd "$repo"
@@ -129,7 +132,6 @@ tar --version 2>/dev/null | grep -q 'GNU tar' && gnutar=1
 archives=()
 for platform in $platforms; do
 	goos=${platform%/*} goarch=${platform#*/}
-	[ -n "$goos" ] && [ -n "$goarch" ] && [ "$goos/$goarch" = "$platform" ] || die "platform $platform: want GOOS/GOARCH such as linux/amd64"
 	name=attache_${version#v}_${goos}_${goarch}
 	stage=$work/$name
 	mkdir -p "$stage/docs" "$stage/systemd"
