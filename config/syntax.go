@@ -27,15 +27,15 @@ type fault struct {
 	msg       string
 }
 
-// text is the configuration split at line breaks, in bytes, so that any
+// yamlText is the configuration split at line breaks, in bytes, so that any
 // prefix of it can be decoded again.
-type text struct {
+type yamlText struct {
 	data   []byte
 	starts []int // byte offset of each line; starts[len] is len(data)
 }
 
-func newText(data []byte) *text {
-	t := &text{data: data, starts: []int{0}}
+func newYAMLText(data []byte) *yamlText {
+	t := &yamlText{data: data, starts: []int{0}}
 	for i, b := range data {
 		if b == '\n' {
 			t.starts = append(t.starts, i+1)
@@ -48,10 +48,10 @@ func newText(data []byte) *text {
 }
 
 // lines is the number of lines, a last one without a line break included.
-func (t *text) lines() int { return len(t.starts) - 1 }
+func (t *yamlText) lines() int { return len(t.starts) - 1 }
 
 // line returns line n (1-based) without its line break.
-func (t *text) line(n int) []byte {
+func (t *yamlText) line(n int) []byte {
 	b := t.data[t.starts[n-1]:t.starts[n]]
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	return bytes.TrimSuffix(b, []byte("\r"))
@@ -59,7 +59,7 @@ func (t *text) line(n int) []byte {
 
 // upTo returns the text before line n (1-based) plus the first off bytes
 // of line n.
-func (t *text) upTo(n, off int) []byte {
+func (t *yamlText) upTo(n, off int) []byte {
 	return t.data[:t.starts[n-1]+off]
 }
 
@@ -104,7 +104,7 @@ func splitYAMLError(msg string) (int, string) {
 // that line that does; before the fault a prefix is valid or fails for
 // another reason (it stops inside a quote), from the fault on it fails the
 // same way, so both are found by halving.
-func (t *text) locate(failure string) (int, int) {
+func (t *yamlText) locate(failure string) (int, int) {
 	printed, _ := splitYAMLError(failure)
 	// The library names the line where the enclosing node starts, or the
 	// fault's own line, one more for its scanner's errors: the fault is
@@ -144,7 +144,7 @@ func firstTrue(lo, hi int, ok func(int) bool) int {
 
 // offset returns the byte offset in line n of column col (1-based
 // characters, as yaml.Node counts them).
-func (t *text) offset(n, col int) int {
+func (t *yamlText) offset(n, col int) int {
 	l := t.line(n)
 	off := 0
 	for c := 1; c < col && off < len(l); c++ {
@@ -155,12 +155,12 @@ func (t *text) offset(n, col int) int {
 }
 
 // column returns the column of byte offset off in line n.
-func (t *text) column(n, off int) int {
+func (t *yamlText) column(n, off int) int {
 	return utf8.RuneCount(t.line(n)[:off]) + 1
 }
 
 // charAt returns the character at a column, 0 past the end of the line.
-func (t *text) charAt(n, col int) rune {
+func (t *yamlText) charAt(n, col int) rune {
 	l := t.line(n)
 	off := t.offset(n, col)
 	if off >= len(l) {
@@ -172,7 +172,7 @@ func (t *text) charAt(n, col int) rune {
 
 // byteAt returns the first byte at a column, for bytes that are no
 // character.
-func (t *text) byteAt(n, col int) byte {
+func (t *yamlText) byteAt(n, col int) byte {
 	l := t.line(n)
 	if off := t.offset(n, col); off < len(l) {
 		return l[off]
@@ -182,7 +182,7 @@ func (t *text) byteAt(n, col int) byte {
 
 // invalidUTF8 returns the column of the first byte of line n that starts
 // no valid UTF-8 character, 0 when there is none.
-func (t *text) invalidUTF8(n int) int {
+func (t *yamlText) invalidUTF8(n int) int {
 	l := t.line(n)
 	for off, col := 0, 1; off < len(l); col++ {
 		r, size := utf8.DecodeRune(l[off:])
@@ -196,7 +196,7 @@ func (t *text) invalidUTF8(n int) int {
 
 // firstColumn is the column of the first character of line n that is not
 // a space.
-func (t *text) firstColumn(n int) int {
+func (t *yamlText) firstColumn(n int) int {
 	return leadingSpaces(t.line(n)) + 1
 }
 
@@ -211,14 +211,14 @@ func leadingSpaces(l []byte) int {
 // startsLine reports whether column col of line n is in the first word of
 // the line: the library trips over a line's first token there, which is
 // how a line out of place shows.
-func (t *text) startsLine(n, col int) bool {
+func (t *yamlText) startsLine(n, col int) bool {
 	before := bytes.TrimLeft(t.line(n)[:t.offset(n, col)], " ")
 	return !bytes.ContainsAny(before, " \t")
 }
 
 // lastBefore returns the last character before column col of line n that
 // is not a space, 0 when there is none.
-func (t *text) lastBefore(n, col int) rune {
+func (t *yamlText) lastBefore(n, col int) rune {
 	before := bytes.TrimRight(t.line(n)[:t.offset(n, col)], " \t")
 	r, size := utf8.DecodeLastRune(before)
 	if size == 0 {
@@ -229,7 +229,7 @@ func (t *text) lastBefore(n, col int) rune {
 
 // find returns the column of the first submatch of pattern in line n, 0
 // when it does not match.
-func (t *text) find(n int, pattern string) int {
+func (t *yamlText) find(n int, pattern string) int {
 	m := regexp.MustCompile(pattern).FindSubmatchIndex(t.line(n))
 	if m == nil {
 		return 0
@@ -238,7 +238,7 @@ func (t *text) find(n int, pattern string) int {
 }
 
 // content returns line n when it holds more than spaces and a comment.
-func (t *text) content(n int) ([]byte, bool) {
+func (t *yamlText) content(n int) ([]byte, bool) {
 	l := t.line(n)
 	rest := bytes.TrimLeft(l, " \t")
 	if len(rest) == 0 || rest[0] == '#' {

@@ -48,7 +48,7 @@ func explainYAML(data []byte, err error) fault {
 	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
 		return fallback // UTF-16: prefixes of it are not what the library read
 	}
-	t := newText(data)
+	t := newYAMLText(data)
 	failure := yamlFailure(data)
 	if failure == "" {
 		return fallback
@@ -59,7 +59,7 @@ func explainYAML(data []byte, err error) fault {
 	return fallback
 }
 
-func (t *text) explain(failure string) (fault, bool) {
+func (t *yamlText) explain(failure string) (fault, bool) {
 	printed, problem := splitYAMLError(failure)
 	line, col := t.locate(failure)
 	if line == 0 {
@@ -148,7 +148,7 @@ func (t *text) explain(failure string) (fault, bool) {
 // openQuoteBefore finds a quote left open at the end of the line before
 // line: a later quote closes it, and the library trips over what follows.
 // The fault is the quote that opened.
-func (t *text) openQuoteBefore(line int, problem string) (fault, bool) {
+func (t *yamlText) openQuoteBefore(line int, problem string) (fault, bool) {
 	if line < 2 {
 		return fault{}, false
 	}
@@ -157,7 +157,7 @@ func (t *text) openQuoteBefore(line int, problem string) (fault, bool) {
 	if _, p := splitYAMLError(pre); p != yamlEndOfStream {
 		return fault{}, false
 	}
-	qt := newText(before)
+	qt := newYAMLText(before)
 	ql, qc := qt.locate(pre)
 	if ql == 0 {
 		return fault{}, false
@@ -194,7 +194,7 @@ func kindOf(rest []byte) lineKind {
 // as a line out of place: a key among list items or an item among keys at
 // the same indentation, or a line that some other indentation would fix,
 // as the library itself confirms.
-func (t *text) indentation(line int) (fault, bool) {
+func (t *yamlText) indentation(line int) (fault, bool) {
 	l := t.line(line)
 	ind := leadingSpaces(l)
 	rest := l[ind:]
@@ -245,7 +245,7 @@ func (t *text) indentation(line int) (fault, bool) {
 
 // sibling returns the nearest line above line that is indented by exactly
 // ind spaces in the same block and is of the same kind, or 0.
-func (t *text) sibling(line, ind int, kind lineKind) int {
+func (t *yamlText) sibling(line, ind int, kind lineKind) int {
 	for k := line - 1; k >= 1; k-- {
 		s, ok := t.content(k)
 		if !ok {

@@ -12,7 +12,7 @@ import (
 // fault. When none does, the collection opened at line start is never
 // closed, and the fault is its bracket. Along the line, completed prefixes
 // are valid up to the fault and fail from it on, so it is found by halving.
-func (t *text) flow(start, line int, problem string) (fault, bool) {
+func (t *yamlText) flow(start, line int, problem string) (fault, bool) {
 	open, closer := byte('['), byte(']')
 	if problem == yamlFlowMap {
 		open, closer = '{', '}'
