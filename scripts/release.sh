@@ -28,7 +28,7 @@
 #   -h, --help          this text
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p;}' "$0"; }
 die() { echo "release: $*" >&2; exit 2; }
 say() { echo "release: $*" >&2; }
 
