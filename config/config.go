@@ -60,6 +60,9 @@ type Config struct {
 	Rules        []attache.Rule
 	// Matcher is every rule compiled, with its feeds as scopes.
 	Matcher *rules.Matcher
+	// Warnings are what in the file probably does not do what was meant,
+	// sorted by position; the configuration is valid all the same.
+	Warnings []Warning
 }
 
 // HTTP holds the limits of feed fetching.

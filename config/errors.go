@@ -31,6 +31,9 @@ func (e Error) Error() string {
 // not be read at all. Deciding the exit status is the caller's business.
 type Errors struct {
 	List []Error
+	// Warnings are the file's warnings, found beside its errors, so that
+	// one run of a check can show both.
+	Warnings []Warning
 }
 
 // Error prints one problem per line.
@@ -49,6 +52,30 @@ func (e *Errors) Unwrap() []error {
 		out[i] = x
 	}
 	return out
+}
+
+// Warning is something in a valid configuration that probably does not do
+// what its author meant, such as a feed language without a stemmer. It
+// does not stop the configuration from loading; `attache check` prints it.
+type Warning struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+// String prints the warning as FILE:LINE:COL: warning: message, the form
+// compilers use, which editors and CI annotations tell from an error.
+func (w Warning) String() string {
+	return fmt.Sprintf("%s:%d:%d: warning: %s", w.File, w.Line, w.Col, w.Msg)
+}
+
+// sortWarnings orders warnings by position and drops exact repeats.
+func sortWarnings(list []Warning) []Warning {
+	slices.SortStableFunc(list, func(a, b Warning) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), strings.Compare(a.Msg, b.Msg))
+	})
+	return slices.Compact(list)
 }
 
 // sortErrors orders problems by position, then message, and drops exact

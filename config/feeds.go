@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/rules"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -38,6 +39,9 @@ func (l *loader) feeds(n *yaml.Node) {
 				l.errorAt(vn, join(path, "lang"), "invalid language %q: use a 2 or 3 letter code such as en, ru or en-GB", v)
 			} else {
 				f.Lang = v
+				if !rules.SupportsLanguage(v) {
+					l.warnAt(vn, join(path, "lang"), "no stemmer or morphology for language %q: words of this feed match only as written, so a query word will not find its other forms (is the code mistyped?)", v)
+				}
 			}
 		}
 		if v, vn, ok := l.str(path, m, "schedule"); ok && l.schedule(join(path, "schedule"), vn, v) {
