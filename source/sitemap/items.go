@@ -1,0 +1,115 @@
+package sitemap
+
+import (
+	"net/url"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/internal/ident"
+)
+
+// Items turns the pages of a urlset into items, in document order (an
+// index has none: read its Sitemaps).
+//
+//   - Key and Story: the normalised address (SPEC §4).
+//   - Title: <news:title>, else words taken from the address's last
+//     segment ("/news/2026/09/14/allies-meet-in-riga" → "Allies meet in
+//     riga"), so that rules have something to match before the page is
+//     followed; none when that segment is an id.
+//   - Published: <news:publication_date>, else <lastmod>, in UTC; none,
+//     or one not believed, makes the item undated (now, DateMissing).
+//     A lastmod says when the page last changed, not when it was
+//     published: dates are never a watermark, so a later change never
+//     makes a page new again.
+//   - Author: the news publication's name; Categories: news keywords;
+//     Lang: lang, else the news language.
+func (d *Document) Items(feed, lang string, now time.Time) []attache.Item {
+	entries := make([]ident.Entry, 0, len(d.URLs))
+	for _, p := range d.URLs {
+		it := attache.Item{Link: p.Loc, Lang: lang}
+		date, dateText := p.LastMod, p.LastModText
+		if n := p.News; n != nil {
+			it.Title = n.Title
+			it.Author = n.Publication
+			it.Categories = n.Keywords
+			if it.Lang == "" {
+				it.Lang = ident.PrimaryLang(n.Language)
+			}
+			if !n.Published.IsZero() {
+				date, dateText = n.Published, n.PublishedText
+			}
+		}
+		if it.Title == "" {
+			it.Title = slugTitle(p.Loc)
+		}
+		it.Title = ident.Clean(it.Title)
+		it.Published, it.DateMissing = ident.Date(date, !date.IsZero(), now)
+		entries = append(entries, ident.Entry{Item: it, DateText: dateText})
+	}
+	return ident.Assign(feed, entries)
+}
+
+// parseDate reads a W3C datetime (the sitemap protocol's: 2026,
+// 2026-09, 2026-09-14, 2026-09-14T10:00+02:00, with seconds and
+// fractions), and failing that the other ways sites write dates (RFC
+// 1123, 14.09.2026, ...). ok is false when no date is found.
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range w3cLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	for _, layout := range []string{time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return scrape.ParseDate(s, "")
+}
+
+var w3cLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02",
+	"2006-01",
+	"2006",
+	"2006-01-02T15:04:05", // no zone: taken as UTC
+	"2006-01-02 15:04:05",
+}
+
+// slugTitle makes a title of an address's last segment: the words of its
+// slug, the first capitalised. A segment without letters (an id, a date)
+// gives none: a title taken from a segment further up ("News") would say
+// nothing about the page.
+func slugTitle(loc string) string {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	last := segs[len(segs)-1]
+	seg := strings.TrimSuffix(last, path.Ext(last))
+	if len(seg) < len(last)-6 { // "v1.2-final-text": a dot, not an extension
+		seg = last
+	}
+	if !hasLetter(seg) {
+		return ""
+	}
+	words := strings.FieldsFunc(seg, func(r rune) bool { return r == '-' || r == '_' || r == '+' || unicode.IsSpace(r) })
+	s := strings.Join(words, " ")
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+func hasLetter(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsLetter)
+}
