@@ -34,7 +34,7 @@ var goldenCases = []struct {
 }
 
 type golden struct {
-	Document *Document     `json:"document"`
+	Document *Document      `json:"document"`
 	Items    []attache.Item `json:"items"`
 }
 
