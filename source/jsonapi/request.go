@@ -11,11 +11,11 @@ import (
 
 // Compiled is a validated Spec, ready to read documents.
 type Compiled struct {
-	items                                                        *jsonpath.Path
+	items                                                       *jsonpath.Path
 	id, title, link, date, summary, content, author, categories field
-	dateFormat                                                   string
-	header                                                       http.Header
-	query                                                        map[string]string
+	dateFormat                                                  string
+	header                                                      http.Header
+	query                                                       map[string]string
 }
 
 // URL returns the address to fetch: the source's address with the query
