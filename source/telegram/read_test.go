@@ -165,6 +165,25 @@ func TestMessagesComeOldestFirstAndLinksResolveAgainstTheMirror(t *testing.T) {
 	}
 }
 
+func TestAReplyQuoteIsNotTheMessagesTextEvenWithoutABubble(t *testing.T) {
+	doc := `<div class="tgme_widget_message" data-post="chan/5">
+<a class="tgme_widget_message_reply" href="https://t.me/chan/4"><span class="tgme_widget_message_author_name">chan</span>
+<div class="tgme_widget_message_text js-message_reply_text">the quoted message</div></a>
+<div class="tgme_widget_message_text js-message_text">the answer</div>
+<a class="tgme_widget_message_date" href="https://t.me/chan/5"><time datetime="2026-09-01T00:00:00+00:00">x</time></a></div>`
+	page, err := Read([]byte(doc), mustURL(t, "https://t.me/s/chan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := page.Messages[0]
+	if m.Text != "the answer" || m.Reply == nil || m.Reply.Text != "the quoted message" {
+		t.Errorf("got text %q, reply %+v", m.Text, m.Reply)
+	}
+	if m.Link != "https://t.me/chan/5" || m.Reply.Link != "https://t.me/chan/4" {
+		t.Errorf("got link %q, reply link %q", m.Link, m.Reply.Link)
+	}
+}
+
 func TestTextIsEscapedForFieldsThatMayHoldHTML(t *testing.T) {
 	doc := `<div class="tgme_widget_message" data-post="chan/1"><div class="tgme_widget_message_bubble">
 <div class="tgme_widget_message_text">a &lt;b&gt; &amp;amp; c</div></div></div>`
