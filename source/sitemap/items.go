@@ -3,6 +3,7 @@ package sitemap
 import (
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -21,10 +22,12 @@ import (
 //     segment ("/news/2026/09/14/allies-meet-in-riga" → "Allies meet in
 //     riga"), so that rules have something to match before the page is
 //     followed; none when that segment is an id.
-//   - Published: <news:publication_date>, else <lastmod>, in UTC; none,
-//     or one not believed, makes the item undated (now, DateMissing).
-//     A lastmod says when the page last changed, not when it was
-//     published: dates are never a watermark, so a later change never
+//   - Published: <news:publication_date>, else the date the address
+//     carries (/2026/09/14/), else <lastmod>, in UTC; none, or one not
+//     believed, makes the item undated (now, DateMissing). A lastmod says
+//     when the page last changed, not when it was published, so the
+//     address's date comes first (a lastmod of the same day is kept for
+//     its time of day). Dates are never a watermark: a later change never
 //     makes a page new again.
 //   - Author: the news publication's name; Categories: news keywords;
 //     Lang: lang, else the news language.
@@ -32,7 +35,7 @@ func (d *Document) Items(feed, lang string, now time.Time) []attache.Item {
 	entries := make([]ident.Entry, 0, len(d.URLs))
 	for _, p := range d.URLs {
 		it := attache.Item{Link: p.Loc, Lang: lang}
-		date, dateText := p.LastMod, p.LastModText
+		date, dateText := pageDate(p)
 		if n := p.News; n != nil {
 			it.Title = n.Title
 			it.Author = n.Publication
@@ -52,6 +55,38 @@ func (d *Document) Items(feed, lang string, now time.Time) []attache.Item {
 		entries = append(entries, ident.Entry{Item: it, DateText: dateText})
 	}
 	return ident.Assign(feed, entries)
+}
+
+// pageDate is the date of a page without a news date: the one its
+// address carries, else its lastmod.
+func pageDate(p Page) (time.Time, string) {
+	ud, ok := addressDate(p.Loc)
+	switch {
+	case !ok:
+		return p.LastMod, p.LastModText
+	case !p.LastMod.IsZero() && p.LastMod.Truncate(24*time.Hour).Equal(ud):
+		return p.LastMod, p.LastModText
+	}
+	return ud, ud.Format(time.DateOnly)
+}
+
+// addressDatePattern finds /YYYY/MM/DD/ in a path, as news sites write
+// their articles' addresses.
+var addressDatePattern = regexp.MustCompile(`/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])(?:/|$)`)
+
+// addressDate reads the date in a page's address, when it has one that
+// is a real day.
+func addressDate(loc string) (time.Time, bool) {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return time.Time{}, false
+	}
+	m := addressDatePattern.FindStringSubmatch(u.Path)
+	if m == nil {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.DateOnly, m[1]+"-"+m[2]+"-"+m[3])
+	return t, err == nil
 }
 
 // parseDate reads a W3C datetime (the sitemap protocol's: 2026,

@@ -121,3 +121,23 @@ func TestAnIndexHasNoItems(t *testing.T) {
 		t.Errorf("got %+v last, want the undated child", last)
 	}
 }
+
+func TestAddressDate(t *testing.T) {
+	tests := []struct {
+		loc  string
+		want string
+	}{
+		{"https://www.nato.example/en/news/2026/09/14/allies-meet", "2026-09-14"},
+		{"https://www.nato.example/en/news/2026/09/14", "2026-09-14"},
+		{"https://www.nato.example/en/news/2026/02/30/no-such-day", ""},
+		{"https://www.nato.example/en/news/2026/9/14/short-month", ""},
+		{"https://www.nato.example/en/news/12026/09/14/x", ""},
+		{"https://www.nato.example/en/about", ""},
+	}
+	for _, tt := range tests {
+		got, ok := addressDate(tt.loc)
+		if s := got.Format("2006-01-02"); ok != (tt.want != "") || (ok && s != tt.want) {
+			t.Errorf("%s: got %s, %v; want %q", tt.loc, s, ok, tt.want)
+		}
+	}
+}
