@@ -18,8 +18,10 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // testNow is when the fixtures are read.
 var testNow = time.Date(2026, 9, 15, 12, 0, 0, 0, time.UTC)
 
-// kzSpec is the shape the Kazakh ministry's news API is expected to have
-// (the fixture is written after it; see docs/coverage.md).
+// kzSpec reads the Kazakh government portal's news API as public
+// configurations of 2025-26 read it: {"content": [{id, title,
+// created_date, short_description, body}]}, the language chosen by
+// Accept-Language, each item's page at .../press/news/details/{id}.
 var kzSpec = Spec{
 	Items:      "$.content[*]",
 	ID:         "id",
@@ -27,7 +29,9 @@ var kzSpec = Spec{
 	Link:       "https://www.gov.kz/memleket/entities/mfa/press/news/details/{id}?lang=ru",
 	Date:       "created_date",
 	Summary:    "short_description",
+	Content:    "body",
 	Categories: "$.tags[*].name",
+	Headers:    map[string]string{"Accept-Language": "ru"},
 	Query:      map[string]string{"projects": "eq:mfa", "sort-by": "created_date:DESC", "size": "20"},
 }
 
