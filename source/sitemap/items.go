@@ -14,6 +14,51 @@ import (
 	"github.com/attache-dev/attache/source/internal/ident"
 )
 
+// Document is a sitemap as read.
+type Document struct {
+	Kind Kind `json:"kind"`
+	// URLs are the pages that passed the filter, in document order.
+	URLs []Page `json:"urls,omitempty"`
+	// Sitemaps are the child sitemaps of an index to read next: those the
+	// filter keeps, the most recently modified first (undated ones after,
+	// in document order), at most Filter.MaxSitemaps.
+	Sitemaps []Child `json:"sitemaps,omitempty"`
+	// Skipped counts the pages and child sitemaps that the filter left
+	// out; Dropped those past Options.MaxURLs (or past MaxSitemaps), and
+	// entries without a usable <loc>.
+	Skipped int `json:"skipped"`
+	Dropped int `json:"dropped"`
+}
+
+// Page is one <url> of a urlset.
+type Page struct {
+	Loc string `json:"loc"`
+	// LastMod is the page's <lastmod> in UTC, zero when absent or not a
+	// date; LastModText is as written.
+	LastMod     time.Time `json:"lastmod,omitzero"`
+	LastModText string    `json:"lastmod_text,omitempty"`
+	// News is the page's Google News entry, or nil.
+	News *News `json:"news,omitempty"`
+}
+
+// News is a Google News sitemap entry.
+type News struct {
+	Title string `json:"title,omitempty"`
+	// Published is <news:publication_date> in UTC, zero when absent or not
+	// a date; PublishedText is as written.
+	Published     time.Time `json:"published,omitzero"`
+	PublishedText string    `json:"published_text,omitempty"`
+	Language      string    `json:"language,omitempty"`
+	Publication   string    `json:"publication,omitempty"`
+	Keywords      []string  `json:"keywords,omitempty"`
+}
+
+// Child is one <sitemap> of an index.
+type Child struct {
+	Loc     string    `json:"loc"`
+	LastMod time.Time `json:"lastmod,omitzero"`
+}
+
 // Items turns the pages of a urlset into items, in document order (an
 // index has none: read its Sitemaps).
 //

@@ -1,8 +1,6 @@
 package sitemap
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -10,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"golang.org/x/net/html/charset"
 )
@@ -53,51 +50,6 @@ const (
 	KindURLSet Kind = "urlset"
 	KindIndex  Kind = "sitemapindex"
 )
-
-// Document is a sitemap as read.
-type Document struct {
-	Kind Kind `json:"kind"`
-	// URLs are the pages that passed the filter, in document order.
-	URLs []Page `json:"urls,omitempty"`
-	// Sitemaps are the child sitemaps of an index to read next: those the
-	// filter keeps, the most recently modified first (undated ones after,
-	// in document order), at most Filter.MaxSitemaps.
-	Sitemaps []Child `json:"sitemaps,omitempty"`
-	// Skipped counts the pages and child sitemaps that the filter left
-	// out; Dropped those past Options.MaxURLs (or past MaxSitemaps), and
-	// entries without a usable <loc>.
-	Skipped int `json:"skipped"`
-	Dropped int `json:"dropped"`
-}
-
-// Page is one <url> of a urlset.
-type Page struct {
-	Loc string `json:"loc"`
-	// LastMod is the page's <lastmod> in UTC, zero when absent or not a
-	// date; LastModText is as written.
-	LastMod     time.Time `json:"lastmod,omitzero"`
-	LastModText string    `json:"lastmod_text,omitempty"`
-	// News is the page's Google News entry, or nil.
-	News *News `json:"news,omitempty"`
-}
-
-// News is a Google News sitemap entry.
-type News struct {
-	Title string `json:"title,omitempty"`
-	// Published is <news:publication_date> in UTC, zero when absent or not
-	// a date; PublishedText is as written.
-	Published     time.Time `json:"published,omitzero"`
-	PublishedText string    `json:"published_text,omitempty"`
-	Language      string    `json:"language,omitempty"`
-	Publication   string    `json:"publication,omitempty"`
-	Keywords      []string  `json:"keywords,omitempty"`
-}
-
-// Child is one <sitemap> of an index.
-type Child struct {
-	Loc     string    `json:"loc"`
-	LastMod time.Time `json:"lastmod,omitzero"`
-}
 
 // urlElem and sitemapElem are decoded one at a time, so a sitemap of
 // 50,000 pages never becomes a tree in memory. Tags match local names in
@@ -318,49 +270,4 @@ func parseError(err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrParse, err)
-}
-
-// gzipMagic starts every gzip stream: a .xml.gz sitemap is often served
-// as application/octet-stream, without Content-Encoding, so the HTTP
-// client leaves it compressed.
-var gzipMagic = []byte{0x1f, 0x8b}
-
-// decompressed returns a reader of the body, decompressing a gzip body
-// and failing with ErrTooLarge past max bytes.
-func decompressed(body []byte, max int64) (io.Reader, error) {
-	if !bytes.HasPrefix(body, gzipMagic) {
-		return bytes.NewReader(body), nil
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("%w: gzip: %w", ErrParse, err)
-	}
-	return &limited{r: zr, left: max, max: max}, nil
-}
-
-// limited reads at most max bytes, then fails with ErrTooLarge rather
-// than stopping quietly: a truncated sitemap would look complete.
-type limited struct {
-	r         io.Reader
-	left, max int64
-}
-
-func (l *limited) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		// One byte more tells a body of exactly max bytes from a larger one.
-		var one [1]byte
-		if n, _ := io.ReadFull(l.r, one[:]); n > 0 {
-			return 0, fmt.Errorf("%w: more than %d bytes once decompressed", ErrTooLarge, l.max)
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("%w: gzip: %w", ErrParse, err)
-	}
-	return n, err
 }
