@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 )
 
 // parseDate reads an entry's date: a number is a Unix time (seconds, or

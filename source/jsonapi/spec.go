@@ -25,7 +25,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/check"
 	"golang.org/x/net/http/httpguts"
 )

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 )
 
 // Filter is a compiled Spec: which pages and child sitemaps to keep, and

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/ident"
 )
 

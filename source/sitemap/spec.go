@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/check"
 )
 

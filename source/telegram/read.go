@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/ident"
 )
 
