@@ -1,0 +1,202 @@
+package story
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Entity is a named thing an item mentions, reduced to a key that its
+// spellings in other scripts share.
+type Entity struct {
+	// Key is a gazetteer id (nato, poland, lin-jian) or a NameKey.
+	Key string `json:"key"`
+	// Text is the first spelling met, for explanations.
+	Text string `json:"text"`
+	// Class weighs the entity: 0 common, 1 country or region, 2 named.
+	Class class `json:"class"`
+	// Title is true when the title mentions it.
+	Title bool `json:"title,omitempty"`
+	// Lead is true when the lead (the body's first sentence of eight
+	// words or more) mentions it: with the title, where agencies name who
+	// speaks and what happened.
+	Lead bool `json:"lead,omitempty"`
+	// Group numbers runs of adjacent names within the item (Maria
+	// Zakharova is one group), so that a two-word name counts about once.
+	Group int `json:"group"`
+}
+
+// entities finds the named entities of an item's words: gazetteer names in
+// any case and script, and capitalised words that are neither generic nor
+// merely the first word of a sentence. A capitalised first word counts when
+// the item also writes it capitalised elsewhere; in a title written in
+// title case, a capitalised word counts only when the body has it too.
+func entities(title, body []word) []Entity {
+	g := gaz()
+	titleCase := isTitleCase(title)
+	confirmed := map[string]bool{} // keys seen capitalised where capitals mean a name
+	for _, ws := range [][]word{title, body} {
+		for i := range ws {
+			w := &ws[i]
+			if w.capital && !w.initial && !(w.inTitle && titleCase) {
+				confirmed[NameKey(w.raw)] = true
+			}
+		}
+	}
+	leadStart, leadEnd := lead(body)
+	var out []Entity
+	seen := map[string]int{}
+	group, runGroup, lastEnd, lastTitle := 0, 0, -2, false
+	add := func(key, text string, c class, w *word, span int) {
+		adjacent := w.inTitle == lastTitle && w.start <= lastEnd+1
+		lastEnd, lastTitle = span, w.inTitle
+		inLead := !w.inTitle && w.start >= leadStart && w.start < leadEnd
+		i, ok := seen[key]
+		if !ok {
+			i = len(out)
+			seen[key] = i
+			out = append(out, Entity{Key: key, Text: text, Class: c})
+			group++
+			out[i].Group = group
+		}
+		out[i].Title = out[i].Title || w.inTitle
+		out[i].Lead = out[i].Lead || inLead
+		if !adjacent {
+			runGroup = out[i].Group
+			return
+		}
+		// A name next to the previous one is of the same run (Alexander
+		// Lukashenko), even when one of them was met before on its own.
+		if g := out[i].Group; g != runGroup {
+			for j := range out {
+				if out[j].Group == g {
+					out[j].Group = runGroup
+				}
+			}
+		}
+	}
+	for _, ws := range [][]word{title, body} {
+		for i := 0; i < len(ws); i++ {
+			w := &ws[i]
+			if w.script == scriptHan {
+				hanEntities(w, func(p *place, text string) { add(p.id, text, p.class, w, w.end) })
+				continue
+			}
+			if i+1 < len(ws) && ws[i+1].start-w.end <= 2 {
+				if p := g.byPair[pairKey(w, &ws[i+1])]; p != nil {
+					add(p.id, w.raw+" "+ws[i+1].raw, p.class, w, ws[i+1].end)
+					i++
+					continue
+				}
+			}
+			if p := lookup(g, w); p != nil {
+				add(p.id, w.raw, p.class, w, w.end)
+				continue
+			}
+			if !w.capital || g.stops[stem(w)] || isDigits(w.raw) {
+				continue
+			}
+			key := NameKey(w.raw)
+			if len(key) < 3 {
+				continue
+			}
+			needsConfirm := (w.initial && !w.allCaps) || (w.inTitle && titleCase)
+			if needsConfirm && !confirmed[key] {
+				continue
+			}
+			add(key, w.raw, classNamed, w, w.end)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// lead finds the byte range of the body's lead: its first sentence of at
+// least eight words, which skips a dateline ("MINSK, June 6. /TASS/.").
+func lead(body []word) (start, end int) {
+	for i := 0; i < len(body); {
+		j := i + 1
+		for j < len(body) && !body[j].initial {
+			j++
+		}
+		if j-i >= 8 || j == len(body) {
+			return body[i].start, body[j-1].end
+		}
+		i = j
+	}
+	return 0, 0
+}
+
+// lookup finds a word in the gazetteer: acronyms only when written in
+// capitals, adjectives in lower case, names when capitalised.
+func lookup(g *gazIndex, w *word) *place {
+	if w.allCaps {
+		if p := g.acr[w.fold]; p != nil {
+			return p
+		}
+	}
+	if w.script != scriptCyrillic && w.script != scriptLatin {
+		return nil
+	}
+	k := stemKey(w)
+	if k == "" {
+		return nil
+	}
+	if w.capital {
+		return g.byKey[k]
+	}
+	if w.script == scriptCyrillic {
+		return g.adj[k]
+	}
+	return nil
+}
+
+// hanEntities finds gazetteer names inside a run of Han characters, the
+// longest first at each position.
+func hanEntities(w *word, fn func(*place, string)) {
+	g := gaz()
+	s := w.raw
+	for i := 0; i < len(s); {
+		matched := false
+		for _, n := range g.hanLen {
+			j, k := i, 0
+			for ; k < n && j < len(s); k++ {
+				_, size := utf8.DecodeRuneInString(s[j:])
+				j += size
+			}
+			if k < n {
+				continue
+			}
+			if p := g.han[s[i:j]]; p != nil {
+				fn(p, s[i:j])
+				i, matched = j, true
+				break
+			}
+		}
+		if !matched {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
+	}
+}
+
+// isTitleCase reports a title whose longer words are mostly capitalised,
+// where capitals say nothing about names.
+func isTitleCase(title []word) bool {
+	long, capital := 0, 0
+	for i := range title {
+		w := &title[i]
+		if w.script != scriptLatin || utf8.RuneCountInString(w.raw) < 4 || w.initial {
+			continue
+		}
+		long++
+		if w.capital {
+			capital++
+		}
+	}
+	return long >= 3 && capital*3 >= long*2
+}
+
+func isDigits(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
