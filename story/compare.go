@@ -11,25 +11,30 @@ import (
 // fixture's tuning part chose (BENCHMARKS.md).
 type Weights struct {
 	Common, Country, Named float64 // a shared entity, by class
-	GroupExtra            float64 // each further shared name of one group, as a share of its weight
-	Concept               float64 // a shared rule list
-	Text                  float64 // times the estimated Jaccard similarity, same language only
-	Against               float64 // a name in one title that the other item never mentions
-	AgainstCap            float64 // at most this much in all
-	Threshold             float64 // the score from which two items are one story
+	// Aside scales a shared name that is in the title or lead of only one
+	// item, and twice over one in neither: a name met in passing.
+	Aside      float64
+	GroupExtra float64 // each further shared name of one group, as a share of its weight
+	Concept    float64 // a shared rule list
+	Text       float64 // times the estimated Jaccard similarity, same language only
+	// Against is for a run of names in one item's title or lead that the
+	// other never mentions; Speaker is for one named as who speaks.
+	Against, Speaker float64
+	AgainstCap       float64 // at most this much against in all
+	Threshold        float64 // the score from which two items are one story
 }
 
 // DefaultWeights are the weights Compare uses when given none.
 var DefaultWeights = Weights{
-	Common: 0.1, Country: 0.3, Named: 1, GroupExtra: 0.25, Concept: 0.1, Text: 4,
-	Against: 1, AgainstCap: 2, Threshold: 2,
+	Common: 0.1, Country: 0.3, Named: 1, Aside: 0.9, GroupExtra: 0.25, Concept: 0.1, Text: 3.5,
+	Against: 0.75, Speaker: 2, AgainstCap: 2.5, Threshold: 2,
 }
 
 // Reason is why two items are, or are not, one story: what they share and
 // what speaks against it, and the score that sums it up.
 type Reason struct {
 	// Member is the item of the story that the new item matched best.
-	Member string `json:"member"`
+	Member string  `json:"member"`
 	Score  float64 `json:"score"`
 	// Similarity estimates how much wording the two share (Jaccard of word
 	// stems); only items of one language have it.
@@ -70,7 +75,7 @@ func Compare(a, b *Signature, w Weights) Reason {
 	r := Reason{Member: b.Item}
 	var score float64
 
-	shared := map[string]bool{}
+	shared := map[string]float64{} // key → prominence factor
 	i, j := 0, 0
 	for i < len(a.Entities) && j < len(b.Entities) {
 		ea, eb := &a.Entities[i], &b.Entities[j]
@@ -80,7 +85,13 @@ func Compare(a, b *Signature, w Weights) Reason {
 		case ea.Key > eb.Key:
 			j++
 		default:
-			shared[ea.Key] = true
+			shared[ea.Key] = 1
+			if !(ea.Title || ea.Lead) {
+				shared[ea.Key] *= w.Aside
+			}
+			if !(eb.Title || eb.Lead) {
+				shared[ea.Key] *= w.Aside
+			}
 			if ea.Class > classCommon {
 				r.Entities = append(r.Entities, spellings(ea.Text, eb.Text))
 			}
@@ -138,19 +149,28 @@ func Compare(a, b *Signature, w Weights) Reason {
 	for _, pair := range [2][2]*Signature{{a, b}, {b, a}} {
 		met := map[int]bool{}
 		for _, e := range pair[0].Entities {
-			if shared[e.Key] || mentions(pair[1], e.Key) {
+			if _, ok := shared[e.Key]; e.Class == classNamed && (ok || mentions(pair[1], e.Key)) {
 				met[e.Group] = true
 			}
 		}
-		counted := map[int]bool{}
+		penalty := map[int]float64{}
 		for _, e := range pair[0].Entities {
 			if (e.Title || e.Lead) && e.Class == classNamed && !met[e.Group] {
 				r.Against = append(r.Against, e.Text)
-				if !counted[e.Group] {
-					counted[e.Group] = true
-					against += w.Against
+				p := w.Against
+				if e.Speaker {
+					p = w.Speaker
 				}
+				penalty[e.Group] = math.Max(penalty[e.Group], p)
 			}
+		}
+		groups := make([]int, 0, len(penalty))
+		for g := range penalty {
+			groups = append(groups, g)
+		}
+		sort.Ints(groups)
+		for _, g := range groups {
+			against += penalty[g]
 		}
 	}
 	score -= math.Min(against, w.AgainstCap)
@@ -161,14 +181,15 @@ func Compare(a, b *Signature, w Weights) Reason {
 
 // groupScore sums the weights of an item's shared entities, counting a run
 // of adjacent names (a first name and a surname) as about one.
-func groupScore(es []Entity, shared map[string]bool, w Weights) float64 {
+func groupScore(es []Entity, shared map[string]float64, w Weights) float64 {
 	best := map[int]float64{}
 	total := map[int]float64{}
 	for _, e := range es {
-		if !shared[e.Key] {
+		f, ok := shared[e.Key]
+		if !ok {
 			continue
 		}
-		v := classWeight(e.Class, w)
+		v := classWeight(e.Class, w) * f
 		total[e.Group] += v
 		best[e.Group] = math.Max(best[e.Group], v)
 	}

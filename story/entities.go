@@ -21,6 +21,9 @@ type Entity struct {
 	// words or more) mentions it: with the title, where agencies name who
 	// speaks and what happened.
 	Lead bool `json:"lead,omitempty"`
+	// Speaker is true when the title or lead names it as who speaks (a
+	// person next to "said", "заявил", before a title's colon).
+	Speaker bool `json:"speaker,omitempty"`
 	// Group numbers runs of adjacent names within the item (Maria
 	// Zakharova is one group), so that a two-word name counts about once.
 	Group int `json:"group"`
@@ -44,12 +47,22 @@ func entities(title, body []word) []Entity {
 		}
 	}
 	leadStart, leadEnd := lead(body)
+	titleText, bodyText := joinedText(title), joinedText(body)
+	speakers := [2][][2]int{
+		speakerSpans(titleText, title, true, 0, len(titleText)+1),
+		speakerSpans(bodyText, body, false, leadStart, leadEnd),
+	}
 	var out []Entity
 	seen := map[string]int{}
 	group, runGroup, lastEnd, lastTitle := 0, 0, -2, false
 	add := func(key, text string, c class, w *word, span int) {
-		adjacent := w.inTitle == lastTitle && w.start <= lastEnd+1
+		// Only names of people, places and things form runs: "МИД РФ Мария
+		// Захарова" is the ministry, the country and one person.
+		adjacent := c == classNamed && w.inTitle == lastTitle && w.start <= lastEnd+1
 		lastEnd, lastTitle = span, w.inTitle
+		if c != classNamed {
+			lastEnd = -2
+		}
 		inLead := !w.inTitle && w.start >= leadStart && w.start < leadEnd
 		i, ok := seen[key]
 		if !ok {
@@ -61,6 +74,9 @@ func entities(title, body []word) []Entity {
 		}
 		out[i].Title = out[i].Title || w.inTitle
 		out[i].Lead = out[i].Lead || inLead
+		if c == classNamed && (w.inTitle && inSpans(speakers[0], w.start) || inLead && inSpans(speakers[1], w.start)) {
+			out[i].Speaker = true
+		}
 		if !adjacent {
 			runGroup = out[i].Group
 			return
@@ -101,7 +117,7 @@ func entities(title, body []word) []Entity {
 				continue
 			}
 			needsConfirm := (w.initial && !w.allCaps) || (w.inTitle && titleCase)
-			if needsConfirm && !confirmed[key] {
+			if needsConfirm && !confirmed[key] && !looksLikeName(ws, i) {
 				continue
 			}
 			add(key, w.raw, classNamed, w, w.end)
@@ -109,6 +125,36 @@ func entities(title, body []word) []Entity {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
+}
+
+// looksLikeName accepts a capitalised first word of a sentence that is
+// followed by a reporting verb ("Песков заявил", "Peskov said") or, in
+// Cyrillic, ends like a surname (-ов, -ева, -ин, -енко, -ский).
+func looksLikeName(ws []word, i int) bool {
+	if i+1 < len(ws) && isReporting(&ws[i+1]) {
+		return true
+	}
+	if ws[i].script != scriptCyrillic {
+		return false
+	}
+	for _, end := range surnameEndings {
+		if strings.HasSuffix(ws[i].fold, end) && utf8.RuneCountInString(ws[i].fold) >= utf8.RuneCountInString(end)+3 {
+			return true
+		}
+	}
+	return false
+}
+
+var surnameEndings = strings.Fields("ов ова ев ева ин ина енко ич ук юк")
+
+// joinedText rebuilds a field's text as far as its words reach, for the
+// byte offsets the words carry. Words keep their offsets into the field's
+// plain text, so the text must be that text: see Sign.
+func joinedText(ws []word) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	return ws[0].src[:ws[len(ws)-1].end]
 }
 
 // lead finds the byte range of the body's lead: its first sentence of at

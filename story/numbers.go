@@ -127,7 +127,7 @@ func numbers(text string, ws []word, lang string) []Number {
 				zhMonth, zhAt = int(v), j
 				continue
 			case strings.HasPrefix(next, "日") && zhMonth > 0 && j-zhAt <= 4 && validDate(zhMonth, int(v)):
-				add(dateKey(zhMonth, int(v)), i, j+1)
+				out = append(out, Number{Key: dateKey(zhMonth, int(v)), Text: text[w.start:ws[j].end] + "日"})
 				zhAt = j
 				continue
 			case strings.HasPrefix(next, "年") && len(w.raw) == 4:

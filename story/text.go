@@ -32,6 +32,7 @@ type word struct {
 	inTitle bool
 	start   int // byte offset into its field's plain text
 	end     int
+	src     string // that plain text
 }
 
 // words splits plain text into words. Hyphens, apostrophes and all
@@ -74,7 +75,9 @@ func words(text string, inTitle bool, out []word) []word {
 			continue
 		}
 		apostrophe = false
-		out = append(out, newWord(raw, start, i, inTitle, initial))
+		w := newWord(raw, start, i, inTitle, initial)
+		w.src = text
+		out = append(out, w)
 		initial = false
 	}
 	return out
