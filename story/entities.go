@@ -189,7 +189,12 @@ func lookup(g *gazIndex, w *word) *place {
 		return nil
 	}
 	if w.capital {
-		return g.byKey[k]
+		if p := g.byKey[k]; p != nil {
+			return p
+		}
+		// An inflection the stemmer cuts differently (Китай, Китая) still
+		// meets its name by sound, where that sound is one place's only.
+		return g.byName[NameKey(w.raw)]
 	}
 	if w.script == scriptCyrillic {
 		return g.adj[k]

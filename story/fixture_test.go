@@ -28,15 +28,20 @@ type fixtureItem struct {
 	Title     string    `yaml:"title"`
 	Text      string    `yaml:"text"`
 
-	story string // the true story
-	part  string // tune or heldout
+	story    string // the true story
+	reaction string // the story this one reacts to, if any
+	part     string // tune or heldout
 }
 
 type fixtureFile struct {
 	Stories []struct {
-		ID    string        `yaml:"id"`
-		Note  string        `yaml:"note"`
-		Items []fixtureItem `yaml:"items"`
+		ID   string `yaml:"id"`
+		Note string `yaml:"note"`
+		// ReactionTo names the story this one reacts to (another actor
+		// answering the same event): one story of its own, but the pair
+		// that a reader might also accept in one thread.
+		ReactionTo string        `yaml:"reaction_to"`
+		Items      []fixtureItem `yaml:"items"`
 	} `yaml:"stories"`
 }
 
@@ -59,7 +64,7 @@ func loadFixture(t testing.TB, part string) []fixtureItem {
 	var out []fixtureItem
 	for _, s := range f.Stories {
 		for _, it := range s.Items {
-			it.story, it.part = s.ID, part
+			it.story, it.reaction, it.part = s.ID, s.ReactionTo, part
 			out = append(out, it)
 		}
 	}

@@ -73,21 +73,23 @@ var gazetteer = []place{
 	{"tajikistan", classCountry, []string{"Tajikistan", "Tajik", "Таджикистан", "таджикский", "塔吉克斯坦"}},
 	{"afghanistan", classCountry, []string{"Afghanistan", "Afghan", "Афганистан", "афганский", "阿富汗"}},
 	{"asia-pacific", classCountry, []string{"Asia-Pacific", "АТР", "亚太"}},
-	{"warsaw", classNamed, []string{"Warsaw", "Варшава", "варшавский", "华沙"}},
-	{"vilnius", classNamed, []string{"Vilnius", "Вильнюс", "вильнюсский", "维尔纽斯"}},
-	{"riga", classNamed, []string{"Riga", "Рига", "рижский", "里加"}},
-	{"tallinn", classNamed, []string{"Tallinn", "Таллин", "Таллинн", "таллинский", "塔林"}},
-	{"kyiv", classNamed, []string{"Kyiv", "Kiev", "Киев", "киевский", "基辅"}},
+	// Capitals stand for their governments ("Warsaw warned", "Пекин
+	// призвал") more often than for where something happened.
+	{"warsaw", classCountry, []string{"Warsaw", "Варшава", "варшавский", "华沙"}},
+	{"vilnius", classCountry, []string{"Vilnius", "Вильнюс", "вильнюсский", "维尔纽斯"}},
+	{"riga", classCountry, []string{"Riga", "Рига", "рижский", "里加"}},
+	{"tallinn", classCountry, []string{"Tallinn", "Таллин", "Таллинн", "таллинский", "塔林"}},
+	{"kyiv", classCountry, []string{"Kyiv", "Kiev", "Киев", "киевский", "基辅"}},
 	{"brussels", classNamed, []string{"Brussels", "Брюссель", "брюссельский", "布鲁塞尔"}},
 	{"hague", classNamed, []string{"Hague", "Гаага", "гаагский", "海牙"}},
-	{"beijing", classNamed, []string{"Beijing", "Peking", "Пекин", "пекинский", "北京"}},
-	{"london", classNamed, []string{"London", "Лондон", "лондонский", "伦敦"}},
-	{"washington", classNamed, []string{"Washington", "Вашингтон", "华盛顿"}},
-	{"astana", classNamed, []string{"Astana", "Астана", "阿斯塔纳"}},
+	{"beijing", classCountry, []string{"Beijing", "Peking", "Пекин", "пекинский", "北京"}},
+	{"london", classCountry, []string{"London", "Лондон", "лондонский", "伦敦"}},
+	{"washington", classCountry, []string{"Washington", "Вашингтон", "华盛顿"}},
+	{"astana", classCountry, []string{"Astana", "Астана", "阿斯塔纳"}},
 	{"almaty", classNamed, []string{"Almaty", "Алматы", "Alma-Ata", "Алма-Ата", "阿拉木图"}},
-	{"bishkek", classNamed, []string{"Bishkek", "Бишкек", "比什凯克"}},
-	{"yerevan", classNamed, []string{"Yerevan", "Ереван", "埃里温"}},
-	{"dushanbe", classNamed, []string{"Dushanbe", "Душанбе", "杜尚别"}},
+	{"bishkek", classCountry, []string{"Bishkek", "Бишкек", "比什凯克"}},
+	{"yerevan", classCountry, []string{"Yerevan", "Ереван", "埃里温"}},
+	{"dushanbe", classCountry, []string{"Dushanbe", "Душанбе", "杜尚别"}},
 	{"st-petersburg", classNamed, []string{"Petersburg", "Петербург", "петербургский", "Санкт-Петербург",
 		"St Petersburg", "圣彼得堡"}},
 	{"kaliningrad", classNamed, []string{"Kaliningrad", "Калининград", "калининградский", "加里宁格勒"}},
@@ -140,6 +142,7 @@ july august september october november december
 
 type gazIndex struct {
 	byKey  map[string]*place // stemKey of a one-word name
+	byName map[string]*place // NameKey of a one-word name, where no two places share it
 	adj    map[string]*place // stemKey of a lower-case name (an adjective)
 	acr    map[string]*place // folded acronym, matched by words in capitals only
 	byPair map[string]*place // stemKeys "word word" of a two-word name
@@ -149,9 +152,10 @@ type gazIndex struct {
 }
 
 var gaz = sync.OnceValue(func() *gazIndex {
-	g := &gazIndex{byKey: map[string]*place{}, adj: map[string]*place{}, acr: map[string]*place{}, byPair: map[string]*place{}, han: map[string]*place{},
+	g := &gazIndex{byKey: map[string]*place{}, byName: map[string]*place{}, adj: map[string]*place{}, acr: map[string]*place{}, byPair: map[string]*place{}, han: map[string]*place{},
 		stops: map[string]bool{}}
 	lens := map[int]bool{}
+	ambiguous := map[string]bool{}
 	for i := range gazetteer {
 		p := &gazetteer[i]
 		for _, n := range p.names {
@@ -171,10 +175,19 @@ var gaz = sync.OnceValue(func() *gazIndex {
 				if !ws[0].capital {
 					g.adj[k] = p
 				}
+				if nk := NameKey(n); nk != "" {
+					if q, ok := g.byName[nk]; ok && q != p {
+						ambiguous[nk] = true
+					}
+					g.byName[nk] = p
+				}
 			case len(ws) == 2:
 				g.byPair[pairKey(&ws[0], &ws[1])] = p
 			}
 		}
+	}
+	for k := range ambiguous {
+		delete(g.byName, k) // Литва and Латвия share a NameKey: neither is found by it
 	}
 	for n := range lens {
 		g.hanLen = append(g.hanLen, n)
