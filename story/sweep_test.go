@@ -12,8 +12,8 @@ import (
 // moves around its default, one at a time: the defaults should sit on a
 // plateau, not on a peak that the fixture alone would make.
 func TestWeightSensitivity(t *testing.T) {
-	if testing.Short() {
-		t.Skip("prints a table")
+	if !*grid {
+		t.Skip("run with -grid")
 	}
 	tune := loadFixture(t, "tune")
 	in := make([]Item, len(tune))
