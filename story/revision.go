@@ -134,7 +134,9 @@ func diffTokens(text string) []word {
 	return out
 }
 
-func isAnyGroupSep(s string) bool { return s == "," || s == "." || s == " " || s == "\u202f" || s == "'" }
+func isAnyGroupSep(s string) bool {
+	return s == "," || s == "." || s == " " || s == "\u202f" || s == "'"
+}
 
 func limit(ws []word) []word {
 	if len(ws) > maxDiffWords {
