@@ -75,7 +75,9 @@ func Compare(a, b *Signature, w Weights) Reason {
 	r := Reason{Member: b.Item}
 	var score float64
 
-	shared := map[string]float64{} // key → prominence factor
+	// fa and fb hold, for each entity of a and of b, its weight factor if
+	// the other item shares it (by prominence), else 0.
+	fa, fb := make([]float64, len(a.Entities)), make([]float64, len(b.Entities))
 	i, j := 0, 0
 	for i < len(a.Entities) && j < len(b.Entities) {
 		ea, eb := &a.Entities[i], &b.Entities[j]
@@ -85,13 +87,14 @@ func Compare(a, b *Signature, w Weights) Reason {
 		case ea.Key > eb.Key:
 			j++
 		default:
-			shared[ea.Key] = 1
+			f := 1.0
 			if !(ea.Title || ea.Lead) {
-				shared[ea.Key] *= w.Aside
+				f *= w.Aside
 			}
 			if !(eb.Title || eb.Lead) {
-				shared[ea.Key] *= w.Aside
+				f *= w.Aside
 			}
+			fa[i], fb[j] = f, f
 			if ea.Class > classCommon {
 				r.Entities = append(r.Entities, spellings(ea.Text, eb.Text))
 			}
@@ -99,7 +102,7 @@ func Compare(a, b *Signature, w Weights) Reason {
 			j++
 		}
 	}
-	score += math.Min(groupScore(a.Entities, shared, w), groupScore(b.Entities, shared, w))
+	score += math.Min(groupScore(a.Entities, fa, w), groupScore(b.Entities, fb, w))
 
 	// Dates count as about one fact however many two items share: a range
 	// (24-25 June) or an event's days are one date of the story.
@@ -141,65 +144,59 @@ func Compare(a, b *Signature, w Weights) Reason {
 		score += w.Text * r.Similarity
 	}
 
-	// A run of names in one item's title or lead that the other item never
-	// mentions, not even in part (the other may spell a first name
-	// differently), says that someone else speaks or that it happened
-	// elsewhere.
-	against := 0.0
-	for _, pair := range [2][2]*Signature{{a, b}, {b, a}} {
-		met := map[int]bool{}
-		for _, e := range pair[0].Entities {
-			if _, ok := shared[e.Key]; e.Class == classNamed && (ok || mentions(pair[1], e.Key)) {
-				met[e.Group] = true
-			}
-		}
-		penalty := map[int]float64{}
-		for _, e := range pair[0].Entities {
-			if (e.Title || e.Lead) && e.Class == classNamed && !met[e.Group] {
-				r.Against = append(r.Against, e.Text)
-				p := w.Against
-				if e.Speaker {
-					p = w.Speaker
-				}
-				penalty[e.Group] = math.Max(penalty[e.Group], p)
-			}
-		}
-		groups := make([]int, 0, len(penalty))
-		for g := range penalty {
-			groups = append(groups, g)
-		}
-		sort.Ints(groups)
-		for _, g := range groups {
-			against += penalty[g]
-		}
-	}
+	against := againstScore(a, b, fa, w, &r) + againstScore(b, a, fb, w, &r)
 	score -= math.Min(against, w.AgainstCap)
 	r.Score = math.Round(score*100) / 100
 	sort.Strings(r.Against)
 	return r
 }
 
-// groupScore sums the weights of an item's shared entities, counting a run
-// of adjacent names (a first name and a surname) as about one.
-func groupScore(es []Entity, shared map[string]float64, w Weights) float64 {
-	best := map[int]float64{}
-	total := map[int]float64{}
-	for _, e := range es {
-		f, ok := shared[e.Key]
-		if !ok {
+// againstScore is the evidence that x and y are not one story: each run of
+// names in x's title or lead that y never mentions, not even in part (y may
+// spell a first name differently), says that someone else speaks or that it
+// happened elsewhere; who speaks weighs most.
+func againstScore(x, y *Signature, shared []float64, w Weights, r *Reason) float64 {
+	n := len(x.Entities) + 1 // group ids are below this
+	met := make([]bool, n)
+	penalty := make([]float64, n)
+	for k, e := range x.Entities {
+		if e.Class == classNamed && e.Group < n && (shared[k] > 0 || mentions(y, e.Key)) {
+			met[e.Group] = true
+		}
+	}
+	for _, e := range x.Entities {
+		if (e.Title || e.Lead) && e.Class == classNamed && e.Group < n && !met[e.Group] {
+			r.Against = append(r.Against, e.Text)
+			p := w.Against
+			if e.Speaker {
+				p = w.Speaker
+			}
+			penalty[e.Group] = math.Max(penalty[e.Group], p)
+		}
+	}
+	var s float64
+	for _, p := range penalty {
+		s += p
+	}
+	return s
+}
+
+// groupScore sums the weights of an item's shared entities (factor > 0),
+// counting a run of adjacent names (a first name and a surname) as about
+// one. Groups are summed in a fixed order: the same score to the last bit.
+func groupScore(es []Entity, factor []float64, w Weights) float64 {
+	n := len(es) + 1
+	best, total := make([]float64, n), make([]float64, n)
+	for k, e := range es {
+		if factor[k] == 0 || e.Group >= n {
 			continue
 		}
-		v := classWeight(e.Class, w) * f
+		v := classWeight(e.Class, w) * factor[k]
 		total[e.Group] += v
 		best[e.Group] = math.Max(best[e.Group], v)
 	}
-	groups := make([]int, 0, len(best))
-	for g := range best {
-		groups = append(groups, g)
-	}
-	sort.Ints(groups) // a fixed order of sums: the same score to the last bit
 	var s float64
-	for _, g := range groups {
+	for g := range best {
 		s += best[g] + w.GroupExtra*(total[g]-best[g])
 	}
 	return s

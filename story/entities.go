@@ -98,7 +98,7 @@ func entities(title, body []word) []Entity {
 				hanEntities(w, func(p *place, text string) { add(p.id, text, p.class, w, w.end) })
 				continue
 			}
-			if i+1 < len(ws) && ws[i+1].start-w.end <= 2 {
+			if i+1 < len(ws) && ws[i+1].start-w.end <= 2 && w.capital && ws[i+1].capital {
 				if p := g.byPair[pairKey(w, &ws[i+1])]; p != nil {
 					add(p.id, w.raw+" "+ws[i+1].raw, p.class, w, ws[i+1].end)
 					i++
@@ -181,7 +181,7 @@ func lookup(g *gazIndex, w *word) *place {
 			return p
 		}
 	}
-	if w.script != scriptCyrillic && w.script != scriptLatin {
+	if w.script != scriptCyrillic && w.script != scriptLatin || !w.capital && w.script == scriptLatin {
 		return nil
 	}
 	k := stemKey(w)

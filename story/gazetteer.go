@@ -206,8 +206,12 @@ func pairKey(a, b *word) string { return stemKey(a) + " " + stemKey(b) }
 // language, romanized. Stems keep apart the names that NameKey would join
 // (Литва and Латвия share a NameKey) while meeting their inflected forms.
 func stemKey(w *word) string {
-	if w.script == scriptHan {
-		return w.fold
+	if w.keyed == "" {
+		if w.script == scriptHan {
+			w.keyed = w.fold
+		} else {
+			w.keyed = Romanize(stem(w))
+		}
 	}
-	return Romanize(stem(w))
+	return w.keyed
 }

@@ -19,7 +19,7 @@ type Config struct {
 	// latest. Default 100.
 	MaxMembers int
 	// MaxSignatures bounds the members of a story that later items are
-	// compared with: the first and the latest. Default 16.
+	// compared with: the first and the latest. Default 8.
 	MaxSignatures int
 	// Weights score pairs of items; the zero value means DefaultWeights.
 	Weights Weights
@@ -36,7 +36,7 @@ func (c Config) withDefaults() Config {
 		c.MaxMembers = 100
 	}
 	if c.MaxSignatures <= 0 {
-		c.MaxSignatures = 16
+		c.MaxSignatures = 8
 	}
 	if c.Weights == (Weights{}) {
 		c.Weights = DefaultWeights

@@ -33,12 +33,17 @@ type word struct {
 	start   int // byte offset into its field's plain text
 	end     int
 	src     string // that plain text
+	stemmed string // its stem, once computed (see stem)
+	keyed   string // its gazetteer key, once computed (see stemKey)
 }
 
 // words splits plain text into words. Hyphens, apostrophes and all
 // punctuation separate words; a lone "s" after an apostrophe (NATO's) is
 // dropped. A run of Han characters is one word.
 func words(text string, inTitle bool, out []word) []word {
+	if out == nil {
+		out = make([]word, 0, len(text)/8+1)
+	}
 	initial := true
 	apostrophe := false
 	for i := 0; i < len(text); {
@@ -143,8 +148,24 @@ func foldWord(w string) string {
 	if ascii {
 		return strings.ToLower(w)
 	}
+	if isSimpleCyrillic(w) {
+		// Most words of Russian text: lower case is their folded form, and
+		// NFKC leaves them as they are.
+		return strings.ReplaceAll(strings.ToLower(w), "ё", "е")
+	}
 	f := cases.Fold().String(norm.NFKC.String(w))
 	return strings.ReplaceAll(f, "ё", "е")
+}
+
+// isSimpleCyrillic reports a word of the basic Cyrillic block (and ASCII)
+// alone, without combining marks.
+func isSimpleCyrillic(w string) bool {
+	for _, r := range w {
+		if r >= utf8.RuneSelf && (r < 0x400 || r > 0x45f) {
+			return false
+		}
+	}
+	return true
 }
 
 // plain reduces a field to the text the rules engine sees: HTML to text,

@@ -1,7 +1,9 @@
 package story
 
 import (
+	"hash/fnv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
@@ -33,7 +35,15 @@ var latinLetters = map[rune]string{
 // digits are dropped.
 func Romanize(w string) string {
 	var b strings.Builder
-	for _, r := range norm.NFC.String(strings.ToLower(w)) {
+	b.Grow(len(w) + 4)
+	w = strings.ToLower(w)
+	for _, r := range w {
+		if r >= 0x300 && r < 0x370 { // a combining mark: compose first
+			w = norm.NFC.String(w)
+			break
+		}
+	}
+	for _, r := range w {
 		switch {
 		case 'a' <= r && r <= 'z':
 			b.WriteRune(r)
@@ -122,13 +132,52 @@ func hasCyrillic(s string) bool {
 }
 
 // stem is the word's stem in its own language: Russian for Cyrillic,
-// English for Latin; other words as they are.
+// English for Latin; other words as they are. It is computed once per word
+// and cached across items.
 func stem(w *word) string {
-	switch w.script {
-	case scriptCyrillic:
-		return russian.Stem(w.fold, false)
-	case scriptLatin:
-		return english.Stem(w.fold, false)
+	if w.stemmed == "" {
+		w.stemmed = stems.get(w.script, w.fold)
 	}
-	return w.fold
+	return w.stemmed
+}
+
+// stemCache remembers the stems of words met recently: an item's words are
+// mostly words other items had, and stemming is most of what signing costs.
+// It is bounded and sharded, and changes no result.
+type stemCache struct {
+	shards [16]struct {
+		mu sync.RWMutex
+		m  map[string]string
+	}
+}
+
+const stemCacheShard = 1 << 13 // entries per shard before it is emptied
+
+var stems = &stemCache{}
+
+func (c *stemCache) get(sc script, w string) string {
+	if sc != scriptCyrillic && sc != scriptLatin {
+		return w
+	}
+	h := fnv.New32a()
+	h.Write([]byte(w))
+	sh := &c.shards[h.Sum32()%uint32(len(c.shards))]
+	sh.mu.RLock()
+	v, ok := sh.m[w]
+	sh.mu.RUnlock()
+	if ok {
+		return v
+	}
+	if sc == scriptCyrillic {
+		v = russian.Stem(w, false)
+	} else {
+		v = english.Stem(w, false)
+	}
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= stemCacheShard {
+		sh.m = make(map[string]string)
+	}
+	sh.m[strings.Clone(w)] = v
+	sh.mu.Unlock()
+	return v
 }
