@@ -49,13 +49,14 @@ func (x *Index) close(id string) {
 		}
 	}
 	for _, sig := range s.sigs {
-		sig.dropped = true
+		x.drop(sig)
 	}
 	delete(x.stories, id)
 }
 
 func (x *Index) rebuild() {
 	x.post = postings{}
+	x.live, x.dead = 0, 0
 	ids := make([]string, 0, len(x.stories))
 	for id := range x.stories {
 		ids = append(ids, id)
@@ -63,7 +64,7 @@ func (x *Index) rebuild() {
 	sort.Strings(ids)
 	for _, id := range ids {
 		for _, sig := range x.stories[id].sigs {
-			x.post.add(id, sig)
+			x.live += x.post.add(id, sig)
 		}
 	}
 }

@@ -79,6 +79,8 @@ type Index struct {
 	stories map[string]*openStory
 	items   map[string]string // item id → story id
 	post    postings
+	live    int       // postings of signatures still compared with
+	dead    int       // postings of dropped signatures, skipped until a rebuild
 	latest  time.Time // the newest publication time seen: the index's clock
 	swept   time.Time
 }
@@ -174,7 +176,7 @@ func (x *Index) open(m Member) *openStory {
 	s := &openStory{rec: Record{ID: id, Opened: m.Published, Updated: m.Published, Count: 1,
 		Members: []Member{m}}, sigs: []*Signature{m.Sig}}
 	x.stories[id] = s
-	x.post.add(id, m.Sig)
+	x.live += x.post.add(id, m.Sig)
 	x.bound()
 	return s
 }
@@ -192,7 +194,7 @@ func (x *Index) join(s *openStory, m Member) {
 	}
 	s.sigs = append(s.sigs, m.Sig)
 	if n := len(s.sigs); n > x.cfg.MaxSignatures {
-		s.sigs[1].dropped = true
+		x.drop(s.sigs[1])
 		s.sigs = append(s.sigs[:1], s.sigs[2:]...)
 		for i := range s.rec.Members {
 			if s.rec.Members[i].Sig != nil && s.rec.Members[i].Sig.dropped {
@@ -200,7 +202,22 @@ func (x *Index) join(s *openStory, m Member) {
 			}
 		}
 	}
-	x.post.add(s.rec.ID, m.Sig)
+	x.live += x.post.add(s.rec.ID, m.Sig)
+	if x.dead > 4096 && x.dead > x.live {
+		x.rebuild()
+	}
+}
+
+// drop stops comparing with a signature. Its postings stay, skipped, until
+// the next rebuild: join rebuilds once they outnumber the live ones, so that
+// a busy window never makes lookups walk dead entries without end.
+func (x *Index) drop(sig *Signature) {
+	if sig.dropped {
+		return
+	}
+	sig.dropped = true
+	x.live -= sig.postings
+	x.dead += sig.postings
 }
 
 // SetMessage records, for a destination, the reference of the message that

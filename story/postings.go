@@ -26,10 +26,13 @@ type posting struct {
 	sig   *Signature
 }
 
-func (p postings) add(story string, sig *Signature) {
-	for _, f := range features(sig) {
+func (p postings) add(story string, sig *Signature) int {
+	fs := features(sig)
+	for _, f := range fs {
 		p[f] = append(p[f], posting{story, sig})
 	}
+	sig.postings = len(fs)
+	return len(fs)
 }
 
 // candidates are the live signatures within the window that share a
@@ -56,13 +59,14 @@ func (p postings) candidates(sig *Signature, window time.Duration) []posting {
 }
 
 // features are a signature's keys in the postings. Common entities (NATO,
-// Belarus) and weak numbers (small counts, years, the day of publication)
-// are left out: alone they can never reach the threshold, and they would
-// make every open story a candidate.
+// Belarus), countries and weak numbers (small counts, years, the day of
+// publication) are left out: alone they cannot reach the threshold, and they
+// would make most open stories candidates. Two items that share only those
+// and their wording still meet through the MinHash bands.
 func features(sig *Signature) []string {
 	var out []string
 	for _, e := range sig.Entities {
-		if e.Class != classCommon {
+		if e.Class == classNamed {
 			out = append(out, "e"+e.Key)
 		}
 	}

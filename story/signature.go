@@ -25,7 +25,8 @@ type Signature struct {
 	// language.
 	MinHash []uint32 `json:"minhash,omitempty"`
 
-	dropped bool // no longer compared with: its story closed or kept later members
+	dropped  bool // no longer compared with: its story closed or kept later members
+	postings int  // how many postings it has in the index
 }
 
 // shingleSize is the number of consecutive stems in a shingle (1: each
