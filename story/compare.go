@@ -95,7 +95,7 @@ func Compare(a, b *Signature, w Weights) Reason {
 				f *= w.Aside
 			}
 			fa[i], fb[j] = f, f
-			if ea.Class > classCommon {
+			if ea.Class > ClassCommon {
 				r.Entities = append(r.Entities, spellings(ea.Text, eb.Text))
 			}
 			i++
@@ -160,12 +160,12 @@ func againstScore(x, y *Signature, shared []float64, w Weights, r *Reason) float
 	met := make([]bool, n)
 	penalty := make([]float64, n)
 	for k, e := range x.Entities {
-		if e.Class == classNamed && e.Group < n && (shared[k] > 0 || mentions(y, e.Key)) {
+		if e.Class == ClassNamed && e.Group < n && (shared[k] > 0 || mentions(y, e.Key)) {
 			met[e.Group] = true
 		}
 	}
 	for _, e := range x.Entities {
-		if (e.Title || e.Lead) && e.Class == classNamed && e.Group < n && !met[e.Group] {
+		if (e.Title || e.Lead) && e.Class == ClassNamed && e.Group < n && !met[e.Group] {
 			r.Against = append(r.Against, e.Text)
 			p := w.Against
 			if e.Speaker {
@@ -202,11 +202,11 @@ func groupScore(es []Entity, factor []float64, w Weights) float64 {
 	return s
 }
 
-func classWeight(c class, w Weights) float64 {
+func classWeight(c Class, w Weights) float64 {
 	switch c {
-	case classCommon:
+	case ClassCommon:
 		return w.Common
-	case classCountry:
+	case ClassCountry:
 		return w.Country
 	}
 	return w.Named

@@ -14,7 +14,7 @@ type Entity struct {
 	// Text is the first spelling met, for explanations.
 	Text string `json:"text"`
 	// Class weighs the entity: 0 common, 1 country or region, 2 named.
-	Class class `json:"class"`
+	Class Class `json:"class"`
 	// Title is true when the title mentions it.
 	Title bool `json:"title,omitempty"`
 	// Lead is true when the lead (the body's first sentence of eight
@@ -55,12 +55,12 @@ func entities(title, body []word) []Entity {
 	var out []Entity
 	seen := map[string]int{}
 	group, runGroup, lastEnd, lastTitle := 0, 0, -2, false
-	add := func(key, text string, c class, w *word, span int) {
+	add := func(key, text string, c Class, w *word, span int) {
 		// Only names of people, places and things form runs: "МИД РФ Мария
 		// Захарова" is the ministry, the country and one person.
-		adjacent := c == classNamed && w.inTitle == lastTitle && w.start <= lastEnd+1
+		adjacent := c == ClassNamed && w.inTitle == lastTitle && w.start <= lastEnd+1
 		lastEnd, lastTitle = span, w.inTitle
-		if c != classNamed {
+		if c != ClassNamed {
 			lastEnd = -2
 		}
 		inLead := !w.inTitle && w.start >= leadStart && w.start < leadEnd
@@ -74,7 +74,7 @@ func entities(title, body []word) []Entity {
 		}
 		out[i].Title = out[i].Title || w.inTitle
 		out[i].Lead = out[i].Lead || inLead
-		if c == classNamed && (w.inTitle && inSpans(speakers[0], w.start) || inLead && inSpans(speakers[1], w.start)) {
+		if c == ClassNamed && (w.inTitle && inSpans(speakers[0], w.start) || inLead && inSpans(speakers[1], w.start)) {
 			out[i].Speaker = true
 		}
 		if !adjacent {
@@ -120,7 +120,7 @@ func entities(title, body []word) []Entity {
 			if needsConfirm && !confirmed[key] && !looksLikeName(ws, i) {
 				continue
 			}
-			add(key, w.raw, classNamed, w, w.end)
+			add(key, w.raw, ClassNamed, w, w.end)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })

@@ -9,19 +9,19 @@ import (
 	"github.com/kljensen/snowball/russian"
 )
 
-// class says how much a shared entity tells about two items being one story.
-type class uint8
+// Class says how much a shared entity tells about two items being one story.
+type Class uint8
 
 const (
-	// classCommon: named in most items of this domain (NATO, Belarus, the
+	// ClassCommon is for names found in most items of this domain (NATO, Belarus, the
 	// foreign ministry); sharing it says almost nothing.
-	classCommon class = iota
-	// classCountry: a country or region, often a story's setting but shared
+	ClassCommon Class = iota
+	// ClassCountry is for a country or region, often a story's setting but shared
 	// by many stories of a week.
-	classCountry
-	// classNamed: a person, a town, an exercise, an organisation's own
+	ClassCountry
+	// ClassNamed is for a person, a town, an exercise, an organisation's own
 	// name: what tells one story from another.
-	classNamed
+	ClassNamed
 )
 
 // place is one entry of the gazetteer: the names that transliteration cannot
@@ -29,7 +29,7 @@ const (
 // Chinese names), under one canonical id.
 type place struct {
 	id    string
-	class class
+	class Class
 	names []string // any script; two Latin or Cyrillic words are matched as a pair
 }
 
@@ -38,82 +38,82 @@ type place struct {
 // people and places whose Cyrillic and Latin spellings share a NameKey need
 // no entry.
 var gazetteer = []place{
-	{"nato", classCommon, []string{"NATO", "НАТО", "натовский", "OTAN", "北约", "北大西洋公约组织"}},
-	{"csto", classCommon, []string{"CSTO", "ОДКБ", "集安组织", "集体安全条约组织"}},
-	{"belarus", classCommon, []string{"Belarus", "Belarusian", "Byelorussia", "Беларусь", "Белоруссия",
+	{"nato", ClassCommon, []string{"NATO", "НАТО", "натовский", "OTAN", "北约", "北大西洋公约组织"}},
+	{"csto", ClassCommon, []string{"CSTO", "ОДКБ", "集安组织", "集体安全条约组织"}},
+	{"belarus", ClassCommon, []string{"Belarus", "Belarusian", "Byelorussia", "Беларусь", "Белоруссия",
 		"белорусский", "белорусская", "白俄罗斯", "白方"}},
-	{"russia", classCommon, []string{"Russia", "Russian", "Россия", "российский", "российская", "РФ",
+	{"russia", ClassCommon, []string{"Russia", "Russian", "Россия", "российский", "российская", "РФ",
 		"俄罗斯", "俄方"}},
-	{"minsk", classCommon, []string{"Minsk", "Минск", "минский", "明斯克"}},
-	{"moscow", classCommon, []string{"Moscow", "Москва", "московский", "莫斯科"}},
-	{"kremlin", classCommon, []string{"Kremlin", "Кремль", "克里姆林宫"}},
-	{"mfa", classCommon, []string{"MFA", "МИД", "外交部"}},
-	{"un", classCommon, []string{"UN", "ООН", "联合国"}},
-	{"eu", classCountry, []string{"EU", "ЕС", "欧盟"}},
-	{"us", classCountry, []string{"US", "USA", "U.S.", "American", "США", "американский", "美国"}},
-	{"poland", classCountry, []string{"Poland", "Polish", "Польша", "польский", "польская", "波兰"}},
-	{"lithuania", classCountry, []string{"Lithuania", "Lithuanian", "Литва", "литовский", "литовская", "立陶宛"}},
-	{"latvia", classCountry, []string{"Latvia", "Latvian", "Латвия", "латвийский", "латвийская", "拉脱维亚"}},
-	{"estonia", classCountry, []string{"Estonia", "Estonian", "Эстония", "эстонский", "эстонская", "爱沙尼亚"}},
-	{"baltic", classCountry, []string{"Baltic", "Baltics", "Балтика", "балтийский", "Прибалтика",
+	{"minsk", ClassCommon, []string{"Minsk", "Минск", "минский", "明斯克"}},
+	{"moscow", ClassCommon, []string{"Moscow", "Москва", "московский", "莫斯科"}},
+	{"kremlin", ClassCommon, []string{"Kremlin", "Кремль", "克里姆林宫"}},
+	{"mfa", ClassCommon, []string{"MFA", "МИД", "外交部"}},
+	{"un", ClassCommon, []string{"UN", "ООН", "联合国"}},
+	{"eu", ClassCountry, []string{"EU", "ЕС", "欧盟"}},
+	{"us", ClassCountry, []string{"US", "USA", "U.S.", "American", "США", "американский", "美国"}},
+	{"poland", ClassCountry, []string{"Poland", "Polish", "Польша", "польский", "польская", "波兰"}},
+	{"lithuania", ClassCountry, []string{"Lithuania", "Lithuanian", "Литва", "литовский", "литовская", "立陶宛"}},
+	{"latvia", ClassCountry, []string{"Latvia", "Latvian", "Латвия", "латвийский", "латвийская", "拉脱维亚"}},
+	{"estonia", ClassCountry, []string{"Estonia", "Estonian", "Эстония", "эстонский", "эстонская", "爱沙尼亚"}},
+	{"baltic", ClassCountry, []string{"Baltic", "Baltics", "Балтика", "балтийский", "Прибалтика",
 		"прибалтийский", "波罗的海"}},
-	{"germany", classCountry, []string{"Germany", "German", "Германия", "немецкий", "ФРГ", "德国"}},
-	{"uk", classCountry, []string{"UK", "Britain", "British", "Великобритания", "Британия", "британский", "英国"}},
-	{"ukraine", classCountry, []string{"Ukraine", "Ukrainian", "Украина", "украинский", "乌克兰"}},
-	{"china", classCountry, []string{"China", "Chinese", "Китай", "китайский", "КНР", "中国", "中方"}},
-	{"japan", classCountry, []string{"Japan", "Japanese", "Япония", "японский", "日本"}},
-	{"korea", classCountry, []string{"Korea", "Korean", "Корея", "корейский", "韩国"}},
-	{"finland", classCountry, []string{"Finland", "Finnish", "Финляндия", "финский", "芬兰"}},
-	{"sweden", classCountry, []string{"Sweden", "Swedish", "Швеция", "шведский", "瑞典"}},
-	{"netherlands", classCountry, []string{"Netherlands", "Dutch", "Нидерланды", "Голландия", "нидерландский", "荷兰"}},
-	{"france", classCountry, []string{"France", "French", "Франция", "французский", "法国"}},
-	{"kazakhstan", classCountry, []string{"Kazakhstan", "Kazakh", "Казахстан", "казахстанский", "哈萨克斯坦"}},
-	{"kyrgyzstan", classCountry, []string{"Kyrgyzstan", "Kyrgyz", "Киргизия", "Кыргызстан", "киргизский", "吉尔吉斯斯坦"}},
-	{"armenia", classCountry, []string{"Armenia", "Armenian", "Армения", "армянский", "亚美尼亚"}},
-	{"tajikistan", classCountry, []string{"Tajikistan", "Tajik", "Таджикистан", "таджикский", "塔吉克斯坦"}},
-	{"afghanistan", classCountry, []string{"Afghanistan", "Afghan", "Афганистан", "афганский", "阿富汗"}},
-	{"asia-pacific", classCountry, []string{"Asia-Pacific", "АТР", "亚太"}},
+	{"germany", ClassCountry, []string{"Germany", "German", "Германия", "немецкий", "ФРГ", "德国"}},
+	{"uk", ClassCountry, []string{"UK", "Britain", "British", "Великобритания", "Британия", "британский", "英国"}},
+	{"ukraine", ClassCountry, []string{"Ukraine", "Ukrainian", "Украина", "украинский", "乌克兰"}},
+	{"china", ClassCountry, []string{"China", "Chinese", "Китай", "китайский", "КНР", "中国", "中方"}},
+	{"japan", ClassCountry, []string{"Japan", "Japanese", "Япония", "японский", "日本"}},
+	{"korea", ClassCountry, []string{"Korea", "Korean", "Корея", "корейский", "韩国"}},
+	{"finland", ClassCountry, []string{"Finland", "Finnish", "Финляндия", "финский", "芬兰"}},
+	{"sweden", ClassCountry, []string{"Sweden", "Swedish", "Швеция", "шведский", "瑞典"}},
+	{"netherlands", ClassCountry, []string{"Netherlands", "Dutch", "Нидерланды", "Голландия", "нидерландский", "荷兰"}},
+	{"france", ClassCountry, []string{"France", "French", "Франция", "французский", "法国"}},
+	{"kazakhstan", ClassCountry, []string{"Kazakhstan", "Kazakh", "Казахстан", "казахстанский", "哈萨克斯坦"}},
+	{"kyrgyzstan", ClassCountry, []string{"Kyrgyzstan", "Kyrgyz", "Киргизия", "Кыргызстан", "киргизский", "吉尔吉斯斯坦"}},
+	{"armenia", ClassCountry, []string{"Armenia", "Armenian", "Армения", "армянский", "亚美尼亚"}},
+	{"tajikistan", ClassCountry, []string{"Tajikistan", "Tajik", "Таджикистан", "таджикский", "塔吉克斯坦"}},
+	{"afghanistan", ClassCountry, []string{"Afghanistan", "Afghan", "Афганистан", "афганский", "阿富汗"}},
+	{"asia-pacific", ClassCountry, []string{"Asia-Pacific", "АТР", "亚太"}},
 	// Capitals stand for their governments ("Warsaw warned", "Пекин
 	// призвал") more often than for where something happened.
-	{"warsaw", classCountry, []string{"Warsaw", "Варшава", "варшавский", "华沙"}},
-	{"vilnius", classCountry, []string{"Vilnius", "Вильнюс", "вильнюсский", "维尔纽斯"}},
-	{"riga", classCountry, []string{"Riga", "Рига", "рижский", "里加"}},
-	{"tallinn", classCountry, []string{"Tallinn", "Таллин", "Таллинн", "таллинский", "塔林"}},
-	{"kyiv", classCountry, []string{"Kyiv", "Kiev", "Киев", "киевский", "基辅"}},
-	{"brussels", classNamed, []string{"Brussels", "Брюссель", "брюссельский", "布鲁塞尔"}},
-	{"hague", classNamed, []string{"Hague", "Гаага", "гаагский", "海牙"}},
-	{"beijing", classCountry, []string{"Beijing", "Peking", "Пекин", "пекинский", "北京"}},
-	{"london", classCountry, []string{"London", "Лондон", "лондонский", "伦敦"}},
-	{"washington", classCountry, []string{"Washington", "Вашингтон", "华盛顿"}},
-	{"astana", classCountry, []string{"Astana", "Астана", "阿斯塔纳"}},
-	{"almaty", classNamed, []string{"Almaty", "Алматы", "Alma-Ata", "Алма-Ата", "阿拉木图"}},
-	{"bishkek", classCountry, []string{"Bishkek", "Бишкек", "比什凯克"}},
-	{"yerevan", classCountry, []string{"Yerevan", "Ереван", "埃里温"}},
-	{"dushanbe", classCountry, []string{"Dushanbe", "Душанбе", "杜尚别"}},
-	{"st-petersburg", classNamed, []string{"Petersburg", "Петербург", "петербургский", "Санкт-Петербург",
+	{"warsaw", ClassCountry, []string{"Warsaw", "Варшава", "варшавский", "华沙"}},
+	{"vilnius", ClassCountry, []string{"Vilnius", "Вильнюс", "вильнюсский", "维尔纽斯"}},
+	{"riga", ClassCountry, []string{"Riga", "Рига", "рижский", "里加"}},
+	{"tallinn", ClassCountry, []string{"Tallinn", "Таллин", "Таллинн", "таллинский", "塔林"}},
+	{"kyiv", ClassCountry, []string{"Kyiv", "Kiev", "Киев", "киевский", "基辅"}},
+	{"brussels", ClassNamed, []string{"Brussels", "Брюссель", "брюссельский", "布鲁塞尔"}},
+	{"hague", ClassNamed, []string{"Hague", "Гаага", "гаагский", "海牙"}},
+	{"beijing", ClassCountry, []string{"Beijing", "Peking", "Пекин", "пекинский", "北京"}},
+	{"london", ClassCountry, []string{"London", "Лондон", "лондонский", "伦敦"}},
+	{"washington", ClassCountry, []string{"Washington", "Вашингтон", "华盛顿"}},
+	{"astana", ClassCountry, []string{"Astana", "Астана", "阿斯塔纳"}},
+	{"almaty", ClassNamed, []string{"Almaty", "Алматы", "Alma-Ata", "Алма-Ата", "阿拉木图"}},
+	{"bishkek", ClassCountry, []string{"Bishkek", "Бишкек", "比什凯克"}},
+	{"yerevan", ClassCountry, []string{"Yerevan", "Ереван", "埃里温"}},
+	{"dushanbe", ClassCountry, []string{"Dushanbe", "Душанбе", "杜尚别"}},
+	{"st-petersburg", ClassNamed, []string{"Petersburg", "Петербург", "петербургский", "Санкт-Петербург",
 		"St Petersburg", "圣彼得堡"}},
-	{"kaliningrad", classNamed, []string{"Kaliningrad", "Калининград", "калининградский", "加里宁格勒"}},
-	{"brest", classNamed, []string{"Brest", "Брест", "брестский", "布列斯特"}},
-	{"grodno", classNamed, []string{"Grodno", "Hrodna", "Гродно", "гродненский", "格罗德诺"}},
-	{"vitebsk", classNamed, []string{"Vitebsk", "Viciebsk", "Витебск", "витебский", "维捷布斯克"}},
-	{"mogilev", classNamed, []string{"Mogilev", "Mahilyow", "Mahiliou", "Могилев", "могилевский", "莫吉廖夫"}},
-	{"gomel", classNamed, []string{"Gomel", "Homiel", "Гомель", "гомельский", "戈梅利"}},
-	{"suwalki", classNamed, []string{"Suwalki", "Suwałki", "Сувалки", "сувалкский", "苏瓦乌基"}},
+	{"kaliningrad", ClassNamed, []string{"Kaliningrad", "Калининград", "калининградский", "加里宁格勒"}},
+	{"brest", ClassNamed, []string{"Brest", "Брест", "брестский", "布列斯特"}},
+	{"grodno", ClassNamed, []string{"Grodno", "Hrodna", "Гродно", "гродненский", "格罗德诺"}},
+	{"vitebsk", ClassNamed, []string{"Vitebsk", "Viciebsk", "Витебск", "витебский", "维捷布斯克"}},
+	{"mogilev", ClassNamed, []string{"Mogilev", "Mahilyow", "Mahiliou", "Могилев", "могилевский", "莫吉廖夫"}},
+	{"gomel", ClassNamed, []string{"Gomel", "Homiel", "Гомель", "гомельский", "戈梅利"}},
+	{"suwalki", ClassNamed, []string{"Suwalki", "Suwałki", "Сувалки", "сувалкский", "苏瓦乌基"}},
 	// Chinese names of people whom the region's news quote; their pinyin and
 	// Palladius spellings share no key.
-	{"lin-jian", classNamed, []string{"林剑", "Lin Jian", "Линь Цзянь"}},
-	{"mao-ning", classNamed, []string{"毛宁", "Mao Ning", "Мао Нин"}},
-	{"guo-jiakun", classNamed, []string{"郭嘉昆", "Guo Jiakun", "Го Цзякунь"}},
-	{"wang-yi", classNamed, []string{"王毅", "Wang Yi", "Ван И"}},
-	{"xi-jinping", classNamed, []string{"习近平", "Xi Jinping", "Си Цзиньпин"}},
+	{"lin-jian", ClassNamed, []string{"林剑", "Lin Jian", "Линь Цзянь"}},
+	{"mao-ning", ClassNamed, []string{"毛宁", "Mao Ning", "Мао Нин"}},
+	{"guo-jiakun", ClassNamed, []string{"郭嘉昆", "Guo Jiakun", "Го Цзякунь"}},
+	{"wang-yi", ClassNamed, []string{"王毅", "Wang Yi", "Ван И"}},
+	{"xi-jinping", ClassNamed, []string{"习近平", "Xi Jinping", "Си Цзиньпин"}},
 	// Names written in Chinese that otherwise share a key with Latin and
 	// Cyrillic spellings.
-	{NameKey("Lukashenko"), classNamed, []string{"卢卡申科"}},
-	{NameKey("Putin"), classNamed, []string{"普京"}},
-	{NameKey("Lavrov"), classNamed, []string{"拉夫罗夫"}},
-	{NameKey("Zakharova"), classNamed, []string{"扎哈罗娃"}},
-	{NameKey("Rutte"), classNamed, []string{"吕特"}},
-	{NameKey("Zelensky"), classNamed, []string{"泽连斯基"}},
+	{NameKey("Lukashenko"), ClassNamed, []string{"卢卡申科"}},
+	{NameKey("Putin"), ClassNamed, []string{"普京"}},
+	{NameKey("Lavrov"), ClassNamed, []string{"拉夫罗夫"}},
+	{NameKey("Zakharova"), ClassNamed, []string{"扎哈罗娃"}},
+	{NameKey("Rutte"), ClassNamed, []string{"吕特"}},
+	{NameKey("Zelensky"), ClassNamed, []string{"泽连斯基"}},
 }
 
 // generic are capitalised words that name no one thing: offices, titles,

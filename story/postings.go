@@ -66,7 +66,7 @@ func (p postings) candidates(sig *Signature, window time.Duration) []posting {
 func features(sig *Signature) []string {
 	var out []string
 	for _, e := range sig.Entities {
-		if e.Class == classNamed {
+		if e.Class == ClassNamed {
 			out = append(out, "e"+e.Key)
 		}
 	}
