@@ -8,7 +8,7 @@ import (
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/text"
 )
 
 // script is the writing system of a word.
@@ -170,4 +170,4 @@ func isSimpleCyrillic(w string) bool {
 
 // plain reduces a field to the text the rules engine sees: HTML to text,
 // entities decoded, spacing normalised.
-func plain(s string) string { return rules.PlainText(s) }
+func plain(s string) string { return text.Plain(s) }
