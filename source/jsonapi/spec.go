@@ -25,8 +25,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/check"
+	"github.com/attache-dev/attache/source/scrape"
 	"golang.org/x/net/http/httpguts"
 )
 

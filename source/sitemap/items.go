@@ -10,8 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/ident"
+	"github.com/attache-dev/attache/source/scrape"
 )
 
 // Document is a sitemap as read.

@@ -15,8 +15,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/check"
+	"github.com/attache-dev/attache/source/scrape"
 )
 
 // Problem is one thing wrong with a sitemap's settings; Validate returns

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/attache-dev/attache/source/scrape"
 	"github.com/attache-dev/attache/source/internal/ident"
+	"github.com/attache-dev/attache/source/scrape"
 )
 
 // Page is one page of a channel's preview.
