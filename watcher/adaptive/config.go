@@ -25,7 +25,7 @@ const (
 	DefaultJitter      = 0.1
 	DefaultMemory      = 28 * 24 * time.Hour
 	DefaultRecent      = 3 * 24 * time.Hour
-	DefaultBurst       = 30 * time.Minute
+	DefaultBurst       = 10 * time.Minute
 	DefaultHintCeiling = 24 * time.Hour
 )
 

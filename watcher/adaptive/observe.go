@@ -55,6 +55,10 @@ func (s *Schedule) Observe(o Observation) {
 	s.advance(o.At)
 	prevOK := st.LastSuccess
 	if o.Outcome != Pushed {
+		if !st.LastPoll.IsZero() {
+			st.Planned += s.planned(st.LastPoll, o.At)
+			st.Spent++
+		}
 		s.spend(o.At)
 		st.LastPoll = o.At
 		st.Polls++
@@ -99,6 +103,8 @@ func (s *Schedule) advance(now time.Time) {
 	s.decay(hour)
 	s.expose(min(hour.Sub(st.DecayedAt), maxStep))
 	st.DecayedAt = hour
+	// Ten requests' worth of prior: no overhead until the source shows one.
+	st.Overhead = min(max((st.Spent+10)/(st.Planned+10), 0.5), 3)
 	s.plan = nil
 }
 
@@ -119,6 +125,8 @@ func (s *Schedule) decay(now time.Time) {
 	st.FollowOns *= long
 	st.Recent *= short
 	st.RecentExposure *= short
+	st.Planned *= short
+	st.Spent *= short
 }
 
 // expose adds observed time, already at today's weight.

@@ -46,6 +46,14 @@ type State struct {
 	Errors      int       `json:"errors,omitempty"`
 	Polls       uint64    `json:"polls"`
 
+	// Planned and Spent count the requests the plan alone would have made
+	// and those made (both weighed by age, on the recent half-life); their
+	// ratio, Overhead, taken hourly, is what bursts cost on top of the plan,
+	// and the plan shrinks by it so that both together keep to the budget.
+	Planned  float64 `json:"planned"`
+	Spent    float64 `json:"spent"`
+	Overhead float64 `json:"overhead,omitempty"`
+
 	// Tokens is the budget left at TokensAt: it grows by Budget a day up to
 	// two days' worth, and each request takes one.
 	Tokens   float64   `json:"tokens"`
