@@ -210,4 +210,3 @@ func sum(xs []float64) float64 {
 	}
 	return t
 }
-

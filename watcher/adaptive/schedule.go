@@ -42,16 +42,16 @@ type Reason string
 
 // Reasons, for logs and the status page.
 const (
-	ReasonFirst    Reason = "first"        // never polled: now
-	ReasonPlan     Reason = "plan"         // the profile's rate
-	ReasonBurst    Reason = "burst"        // a recent item made it sooner
-	ReasonMin      Reason = "min_interval" // the shortest interval
-	ReasonMax      Reason = "max_interval" // the longest interval
-	ReasonPush     Reason = "push"         // a hub pushes: fallback polling
-	ReasonBackoff  Reason = "backoff"      // repeated errors
-	ReasonHint     Reason = "hint"         // a server hint (see State.HintKind)
-	ReasonBudget   Reason = "budget"       // no request left to spend yet
-	ReasonOverdue  Reason = "overdue"      // the time passed: now
+	ReasonFirst   Reason = "first"        // never polled: now
+	ReasonPlan    Reason = "plan"         // the profile's rate
+	ReasonBurst   Reason = "burst"        // a recent item made it sooner
+	ReasonMin     Reason = "min_interval" // the shortest interval
+	ReasonMax     Reason = "max_interval" // the longest interval
+	ReasonPush    Reason = "push"         // a hub pushes: fallback polling
+	ReasonBackoff Reason = "backoff"      // repeated errors
+	ReasonHint    Reason = "hint"         // a server hint (see State.HintKind)
+	ReasonBudget  Reason = "budget"       // no request left to spend yet
+	ReasonOverdue Reason = "overdue"      // the time passed: now
 )
 
 // Decision is the time of the next poll and what decided it.

@@ -20,7 +20,7 @@ type poller interface {
 type fixed struct{ d time.Duration }
 
 func (f *fixed) observe(time.Time, []time.Time, bool) {}
-func (f *fixed) next(now time.Time) time.Time     { return now.Add(f.d) }
+func (f *fixed) next(now time.Time) time.Time         { return now.Add(f.d) }
 
 // miniflux is Miniflux's entry_frequency scheduler: interval = one week ÷
 // (entries of the last week × factor), clamped to [5 min, 24 h]; a feed
