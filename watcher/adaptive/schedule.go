@@ -74,7 +74,7 @@ func (s *Schedule) Decide(now time.Time) Decision {
 	last := st.LastPoll
 	var d Decision
 	if now.Before(st.PushUntil) {
-		d = Decision{At: last.Add(s.jitter(cfg.MaxInterval)), Reason: ReasonPush}
+		d = Decision{At: last.Add(min(s.jitter(cfg.MaxInterval), cfg.MaxInterval)), Reason: ReasonPush}
 	} else {
 		iv, reason := s.interval(last)
 		iv = s.jitter(iv)
