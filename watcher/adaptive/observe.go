@@ -69,6 +69,12 @@ func (s *Schedule) Observe(o Observation) {
 	case Fetched, NotModified:
 		st.Errors, st.LastSuccess = 0, o.At
 	}
+	switch o.Outcome {
+	case Fetched:
+		st.TTL, st.UpdatePeriod = o.Hints.TTL, o.Hints.UpdatePeriod
+	case NotModified:
+		o.Hints.TTL, o.Hints.UpdatePeriod = max(o.Hints.TTL, st.TTL), max(o.Hints.UpdatePeriod, st.UpdatePeriod)
+	}
 	if o.Outcome != Pushed {
 		st.NotBefore, st.HintKind = time.Time{}, ""
 		if d, kind := o.Hints.Floor(cfg.HintCeiling); d > 0 {

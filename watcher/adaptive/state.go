@@ -69,6 +69,11 @@ type State struct {
 	// hint that set it.
 	NotBefore time.Time `json:"not_before,omitzero"`
 	HintKind  string    `json:"hint,omitempty"`
+	// TTL and UpdatePeriod are the last document's own hints (RSS <ttl>,
+	// sy:updatePeriod): a 304 says the document is unchanged, so they
+	// still hold though it carries no body to read them from.
+	TTL          time.Duration `json:"ttl,omitempty"`
+	UpdatePeriod time.Duration `json:"update_period,omitempty"`
 	// PushUntil is when the WebSub lease that makes polling a fallback
 	// ends; zero when no hub pushes this source.
 	PushUntil time.Time `json:"push_until,omitzero"`
