@@ -202,10 +202,18 @@ func TestHintsAreFloors(t *testing.T) {
 			if got := d.At.Sub(at); got != tc.want || d.Reason != ReasonHint || d.Hint != string(tc.kind) {
 				t.Errorf("Decide = in %v (%s %q), want %v (hint %q)", got, d.Reason, d.Hint, tc.want, tc.kind)
 			}
-			// The next answer's hints replace these.
+			// A 304 keeps the document's own hints (it is unchanged), and
+			// only those.
 			s.Observe(Observation{At: d.At, Outcome: NotModified})
-			if d2 := s.Decide(d.At); d2.Reason == ReasonHint {
-				t.Errorf("a floor outlived the answer that set it: %+v", d2)
+			d2 := s.Decide(d.At)
+			document := tc.h.TTL > 0 || tc.h.UpdatePeriod > 0
+			if document != (d2.Reason == ReasonHint) {
+				t.Errorf("after a 304: %+v; the document's hints should hold (%v), the others not", d2, document)
+			}
+			// A new document without hints ends them.
+			s.Observe(Observation{At: d2.At, Outcome: Fetched})
+			if d3 := s.Decide(d2.At); d3.Reason == ReasonHint {
+				t.Errorf("a floor outlived the answers that set it: %+v", d3)
 			}
 		})
 	}
