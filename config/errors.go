@@ -66,15 +66,6 @@ func suggest(s string, candidates []string) string {
 	return rules.Closest(s, candidates)
 }
 
-// quoteList writes names as `"a", "b" or "c"` for messages.
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return orList(q)
-}
-
 // orList joins words as "a, b or c".
 func orList(words []string) string {
 	switch len(words) {

@@ -17,7 +17,7 @@ func (l *loader) feeds(n *yaml.Node) {
 		if m == nil {
 			continue
 		}
-		f := Feed{Line: deref(item).Line, Lang: DefaultLang, Schedule: l.cfg.Schedule, StaleAfter: l.cfg.StaleAfter}
+		f := attache.Feed{Lang: attache.DefaultLang, Schedule: l.cfg.Schedule, StaleAfter: l.cfg.StaleAfter}
 		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "feed", v) {
 			if first, dup := l.refs.feeds[v]; dup {
 				l.errorAt(vn, join(path, "name"), "duplicate feed name %q (first at line %d)", v, first.Line)
@@ -73,7 +73,7 @@ func (l *loader) rules(n *yaml.Node) {
 		if m == nil {
 			continue
 		}
-		r := Rule{Line: deref(item).Line, Severity: DefaultSeverity}
+		r := attache.Rule{Severity: attache.DefaultSeverity}
 		refs := ruleRefs{path: path, node: item}
 		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "rule", v) {
 			if first, dup := names[v]; dup {

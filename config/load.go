@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/attache-dev/attache"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -37,9 +39,9 @@ func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*C
 	l := &loader{
 		file: filename, dir: filepath.Dir(filename), data: data, getenv: getenv,
 		cfg: &Config{
-			Path: filename, State: DefaultState, Schedule: DefaultSchedule, Timezone: time.UTC,
-			Retention: DefaultRetention, StaleAfter: DefaultStaleAfter,
-			HTTP:  HTTP{Timeout: DefaultTimeout, MaxBody: DefaultMaxBody, UserAgent: DefaultUserAgent},
+			Path: filename, State: attache.DefaultState, Schedule: attache.DefaultSchedule, Timezone: time.UTC,
+			Retention: attache.DefaultRetention, StaleAfter: attache.DefaultStaleAfter,
+			HTTP:  HTTP{Timeout: attache.DefaultTimeout, MaxBody: attache.DefaultMaxBody, UserAgent: DefaultUserAgent},
 			Lists: map[string][]string{}, Destinations: map[string]Destination{},
 		},
 		refs: references{feeds: map[string]*yaml.Node{}, tags: map[string]*yaml.Node{}, lists: map[string][]*yaml.Node{}},

@@ -75,15 +75,15 @@ func TestBackoffDelay(t *testing.T) {
 		{1000, 0.5, 9 * time.Minute},
 	} {
 		t.Run(fmt.Sprintf("after %d failures with jitter draw %v it waits %v", tc.attempt, tc.rnd, tc.want), func(t *testing.T) {
-			if got := b.delay(tc.attempt, tc.rnd); got != tc.want {
+			if got := b.Delay(tc.attempt, tc.rnd); got != tc.want {
 				t.Errorf("delay = %v, want %v", got, tc.want)
 			}
 		})
 	}
 	t.Run("jitter never takes more than its fraction off, nor adds", func(t *testing.T) {
 		for attempt := 1; attempt < 20; attempt++ {
-			full := b.delay(attempt, 0)
-			least := b.delay(attempt, 0.999999)
+			full := b.Delay(attempt, 0)
+			least := b.Delay(attempt, 0.999999)
 			if least < full*8/10 || least > full || full > b.Max {
 				t.Errorf("attempt %d: between %v and %v, want within 20%% below %v, at most %v", attempt, least, full, full, b.Max)
 			}

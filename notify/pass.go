@@ -183,7 +183,7 @@ func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string
 		return Counts{Dead: 1}, nil
 	}
 
-	wait := max(d.opts.Backoff.delay(a.Attempts, rand.Float64()), retryAfter)
+	wait := max(d.opts.Backoff.Delay(a.Attempts, rand.Float64()), retryAfter)
 	next := now.Add(wait)
 	if err := d.queue.MarkRetry(mctx, a.ID, next, text); err != nil {
 		return Counts{}, err

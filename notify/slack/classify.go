@@ -14,6 +14,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attache-dev/attache/internal/retry"
 	"github.com/attache-dev/attache/notify"
 )
 
@@ -81,7 +82,7 @@ func classify(err error, ans *answer, r redactor) error {
 
 	case errors.As(err, &refusal):
 		code := strings.TrimSpace(refusal.Err)
-		e := r.wrap(refusalError(refusal))
+		e := r.Wrap(refusalError(refusal))
 		if code == "ratelimited" || code == "rate_limited" {
 			wait := retryAfter(ans.retryAfter, time.Now())
 			return notify.Transient(code, e, wait)
@@ -92,10 +93,10 @@ func classify(err error, ans *answer, r redactor) error {
 		return notify.Permanent(code, e)
 
 	case errors.Is(err, context.Canceled):
-		return notify.Transient(codeCanceled, r.wrap(err), 0)
+		return notify.Transient(codeCanceled, r.Wrap(err), 0)
 
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return notify.Transient(codeTimeout, r.wrap(err), 0)
+		return notify.Transient(codeTimeout, r.Wrap(err), 0)
 
 	case ans.status != 0 && ans.status != http.StatusOK:
 		code := bodyCode(ans.body)
@@ -113,10 +114,10 @@ func classify(err error, ans *answer, r redactor) error {
 	case ans.status == http.StatusOK:
 		// The answer began but could not be read: an HTML page from a proxy,
 		// a connection cut in the middle of the body.
-		return notify.Transient(codeBadAnswer, r.wrap(err), 0)
+		return notify.Transient(codeBadAnswer, r.Wrap(err), 0)
 	}
 	// No answer at all: refused, reset, a name that did not resolve.
-	return notify.Transient(codeNetwork, r.wrap(err), 0)
+	return notify.Transient(codeNetwork, r.Wrap(err), 0)
 }
 
 // refusalError is the text of an "ok": false answer: the code alone, as
@@ -141,16 +142,8 @@ func refusalError(e slack.SlackErrorResponse) error {
 // never less than a second (a 429 means "not now"), defaultRetryAfter when
 // absent or unreadable, and at most maxRetryAfter.
 func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return defaultRetryAfter
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(h, 10, 64); err == nil {
-		d = time.Duration(min(max(secs, 0), int64(maxRetryAfter/time.Second))) * time.Second
-	} else if t, err := http.ParseTime(h); err == nil {
-		d = t.Sub(now)
-	} else {
+	d, ok := retry.After(h, now)
+	if !ok {
 		return defaultRetryAfter
 	}
 	return min(max(d, time.Second), maxRetryAfter)

@@ -88,13 +88,13 @@ func TestClassifiedErrorsKeepTheirCause(t *testing.T) {
 		noSecrets(t, err)
 	})
 	t.Run("the scope Slack wanted is in the error", func(t *testing.T) {
-		err := classify(slack.SlackErrorResponse{Err: "missing_scope", Needed: "chat:write", Provided: "channels:read"}, &answer{status: 200}, nil)
+		err := classify(slack.SlackErrorResponse{Err: "missing_scope", Needed: "chat:write", Provided: "channels:read"}, &answer{status: 200}, redactor{})
 		if got, want := err.Error(), "missing_scope: needed scope chat:write; the token has channels:read"; got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
 	t.Run("a bare code is said once", func(t *testing.T) {
-		err := classify(slack.SlackErrorResponse{Err: "not_in_channel"}, &answer{status: 200}, nil)
+		err := classify(slack.SlackErrorResponse{Err: "not_in_channel"}, &answer{status: 200}, redactor{})
 		if got := err.Error(); got != "not_in_channel" {
 			t.Errorf("got %q, want %q", got, "not_in_channel")
 		}
@@ -181,14 +181,14 @@ func TestRedactor(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name+" is redacted", func(t *testing.T) {
-			got := r.text(c.in)
+			got := r.Text(c.in)
 			if strings.Contains(got, "SECRET") || !strings.Contains(got, redacted) {
 				t.Errorf("got %q", got)
 			}
 		})
 	}
 	t.Run("a short path is not taken for a secret", func(t *testing.T) {
-		if got := newRedactor("https://h.example/").text("a/b /"); got != "a/b /" {
+		if got := newRedactor("https://h.example/").Text("a/b /"); got != "a/b /" {
 			t.Errorf("got %q", got)
 		}
 	})

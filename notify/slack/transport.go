@@ -3,14 +3,11 @@ package slack
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/attache-dev/attache/internal/redact"
 )
 
 // defaultTimeout bounds a request when the caller gives no HTTP client.
@@ -80,54 +77,10 @@ func httpClient(c *http.Client) *http.Client {
 // redactor takes secrets (a token, a webhook URL) out of error texts. An
 // incoming webhook's URL is a secret as a whole, and it appears in Go's
 // network errors ("Post \"https://hooks.slack.com/services/...\": EOF").
-type redactor []string
+type redactor = redact.Redactor
 
-const redacted = "[redacted]"
+// newRedactor redacts the secrets of a destination.
+func newRedactor(secrets ...string) redactor { return redact.NewSlack(secrets...) }
 
-// Patterns of Slack secrets, redacted whatever the configuration says.
-var secretPatterns = regexp.MustCompile(`xox[a-z]-[A-Za-z0-9-]+|(?i)hooks\.slack(?:-gov)?\.com/[^\s"']*`)
-
-// newRedactor redacts each secret as written, as Go quotes it in errors,
-// and, for a URL, its path and query, which hold the secret part of a
-// webhook's URL however the rest is spelled. Short strings are left alone:
-// redacting "/" would make every error unreadable.
-func newRedactor(secrets ...string) redactor {
-	var r redactor
-	add := func(s string) {
-		if len(s) >= 6 {
-			r = append(r, s, strings.Trim(strconv.Quote(s), `"`))
-		}
-	}
-	for _, s := range secrets {
-		add(s)
-		if u, err := url.Parse(s); err == nil {
-			add(u.String())
-			add(u.EscapedPath())
-			add(u.RawQuery)
-		}
-	}
-	return r
-}
-
-// text returns s with every secret replaced.
-func (r redactor) text(s string) string {
-	for _, secret := range r {
-		s = strings.ReplaceAll(s, secret, redacted)
-	}
-	return secretPatterns.ReplaceAllString(s, redacted)
-}
-
-// wrap returns err with its text redacted. It still answers errors.Is for
-// what err wraps (context.Canceled, a deadline), but gives nothing else of
-// it away: errors.As or Unwrap would hand back the text with the secret.
-func (r redactor) wrap(err error) error {
-	return &safeError{msg: r.text(err.Error()), cause: err}
-}
-
-type safeError struct {
-	msg   string
-	cause error
-}
-
-func (e *safeError) Error() string        { return e.msg }
-func (e *safeError) Is(target error) bool { return errors.Is(e.cause, target) }
+// redacted is what a secret becomes.
+const redacted = redact.Mark
