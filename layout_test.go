@@ -30,19 +30,30 @@ var layer = map[string]int{
 	"rules/internal/rumorph/gen": 7,
 	"rules":                      2,
 	"source/scrape":              2,
-	"config":                     3,
-	"source":                     4,
-	"store":                      4,
-	"store/sqlite":               4,
-	"store/storetest":            4,
-	"watcher":                    5,
-	"notify":                     5,
-	"notify/slack":               5,
-	"notify/console":             5,
-	"web":                        5,
-	"metrics":                    5,
-	"daemon":                     6,
-	"cmd/attache":                7,
+	// Pure parsing of the hints a server or feed gives about when to ask
+	// again: the source layer reads them, the adaptive schedule uses them.
+	"source/hints": 2,
+	// Time to alert: values every stage records (watcher, notify, store)
+	// and metrics and web show.
+	"metrics/tta": 1,
+	"config":      3,
+	"source":      4,
+	"store":       4,
+	// The WebSub subscriber: mounted by the daemon, fed by the watcher.
+	"source/websub": 4,
+	// The adaptive schedule: a model the watcher's scheduler asks, below
+	// the watcher so that it can import it.
+	"watcher/adaptive": 4,
+	"store/sqlite":     4,
+	"store/storetest":  4,
+	"watcher":          5,
+	"notify":           5,
+	"notify/slack":     5,
+	"notify/console":   5,
+	"web":              5,
+	"metrics":          5,
+	"daemon":           6,
+	"cmd/attache":      7,
 }
 
 // forbidden are imports the rank alone would allow but the design does not:
