@@ -30,7 +30,6 @@ func TestSubscriptionVerifiedThenNotificationsDelivered(t *testing.T) {
 	if !fx.sub.PushUntil("kremlin-en", fx.clock.Now()).IsZero() {
 		t.Error("a pending subscription counted as pushing: polling must not slow down yet")
 	}
-	// Before verification, a notification is not trusted even when signed.
 	code, echoed := fx.hub.verify(t, req, "subscribe", topic, 3600)
 	if code != http.StatusOK || !echoed {
 		t.Fatalf("verification: status %d, challenge echoed %v", code, echoed)
