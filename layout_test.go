@@ -38,17 +38,28 @@ var layer = map[string]int{
 	"source/telegram":       25,
 	"source/sitemap":        25,
 	"source/jsonapi":        25,
-	"config":                30,
+	// Pure parsing of the hints a server or feed gives about when to ask
+	// again: the source layer reads them, the adaptive schedule uses them.
+	"source/hints": 20,
+	// Time to alert: values every stage records (watcher, notify, store)
+	// and metrics and web show.
+	"metrics/tta": 10,
+	"config":      30,
 	// Story assignment and revisions: a library over items, like rules.
-	"story":           30,
-	"source":          40,
-	"store":           40,
-	"store/sqlite":    40,
-	"store/storetest": 40,
-	"watcher":         50,
-	"notify":          50,
-	"notify/slack":    50,
-	"notify/console":  50,
+	"story":  30,
+	"source": 40,
+	"store":  40,
+	// The WebSub subscriber: mounted by the daemon, fed by the watcher.
+	"source/websub": 40,
+	// The adaptive schedule: a model the watcher's scheduler asks, below
+	// the watcher so that it can import it.
+	"watcher/adaptive": 40,
+	"store/sqlite":     40,
+	"store/storetest":  40,
+	"watcher":          50,
+	"notify":           50,
+	"notify/slack":     50,
+	"notify/console":   50,
 	// Slack interactivity (Socket Mode), and the fake Socket Mode server
 	// that its tests and e2e run against.
 	"notify/slack/interact":            50,
