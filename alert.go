@@ -6,8 +6,10 @@ import "time"
 type AlertStatus string
 
 // Alert states. An alert is queued, then in flight while a send is under way,
-// then delivered or dead. An alert found in flight after a restart is queued
-// again: that is the only way an alert can be sent twice.
+// then delivered or dead. A send whose outcome is unknown (no answer came,
+// or the process stopped during it) queues the alert again with
+// Alert.Unknown counted; such an alert is looked for at the destination
+// before it is sent again, where the destination allows it.
 const (
 	AlertQueued    AlertStatus = "queued"
 	AlertInFlight  AlertStatus = "in_flight"
@@ -31,6 +33,13 @@ type Alert struct {
 	NextAttempt time.Time
 	LastError   string
 	Delivered   time.Time
+
+	// Unknown counts the sends whose outcome is unknown: the request went
+	// out and no answer said whether it arrived (a timeout after it was
+	// written, a process stopped during the send). Each may have arrived.
+	// UnknownSince is when the first of them began; zero while Unknown is 0.
+	Unknown      int
+	UnknownSince time.Time
 }
 
 // Severity is the highest severity among the alert's matches.

@@ -51,7 +51,7 @@ type Item struct {
 
 // Hit is one place in an item's text that made a rule match: the field, the
 // query term that matched, the text it matched and its byte offsets into the
-// field's plain text (HTML reduced to text; see rules.PlainText).
+// field's plain text (HTML reduced to text; see text.Plain).
 type Hit struct {
 	Field string `json:"field"`
 	Term  string `json:"term"`

@@ -14,25 +14,12 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
-	"github.com/attache-dev/attache/scrape"
 )
 
-// DefaultUserAgent is the User-Agent sent when http.user_agent is not set.
-// The command sets it from its version at start-up, before loading.
+// DefaultUserAgent is the User-Agent sent when http.user_agent is not set:
+// attache.DefaultUserAgent with the version. The command sets it from its
+// version at start-up, before loading.
 var DefaultUserAgent = "attache/dev (+https://github.com/attache-dev/attache)"
-
-// Defaults for keys that are left out.
-const (
-	DefaultState      = "attache.db"
-	DefaultSchedule   = "@every 10m"
-	DefaultRetention  = 90 * 24 * time.Hour
-	DefaultStaleAfter = 24 * time.Hour
-	DefaultTimeout    = 30 * time.Second
-	DefaultMaxBody    = 10 << 20
-	DefaultLang       = "en"
-	DefaultBurstLimit = 20
-	DefaultSeverity   = attache.SeverityWarning
-)
 
 // Destination types.
 const (
@@ -58,7 +45,7 @@ type Config struct {
 	// Retention is how long seen-item records and item text are kept.
 	Retention time.Duration
 	HTTP      HTTP
-	Feeds     []Feed
+	Feeds     []attache.Feed
 	// Lists are the named term lists, used in queries as @name.
 	Lists        map[string][]string
 	Destinations map[string]Destination
@@ -70,9 +57,12 @@ type Config struct {
 	// HealthNotify is where feed-health alerts go: health_notify, or else
 	// DefaultNotify.
 	HealthNotify []string
-	Rules        []Rule
+	Rules        []attache.Rule
 	// Matcher is every rule compiled, with its feeds as scopes.
 	Matcher *rules.Matcher
+	// Warnings are what in the file probably does not do what was meant,
+	// sorted by position; the configuration is valid all the same.
+	Warnings []Warning
 }
 
 // HTTP holds the limits of feed fetching.
@@ -84,26 +74,6 @@ type HTTP struct {
 	// metadata addresses, and local files: for operators who let others
 	// edit the feed list.
 	DenyPrivate bool
-}
-
-// Feed is one configured feed.
-type Feed struct {
-	Name string
-	// URL is an http or https URL, a file:// URL, or a local path made
-	// absolute against the configuration's folder.
-	URL string
-	// Lang is the stemming language for Latin-script words ("en", "en-GB").
-	Lang string
-	// Schedule is the feed's own cron spec, or else the global one.
-	Schedule string
-	// StaleAfter is the feed's own stale_after, or else the global one.
-	StaleAfter time.Duration
-	Tags       []string
-	// HTML, when set, makes the feed an HTML list page read through these
-	// CSS selectors instead of a feed (the html key).
-	HTML *scrape.Spec
-	// Line is where the feed is defined, for messages about it.
-	Line int
 }
 
 // Destination is one place alerts are sent to.
@@ -123,23 +93,8 @@ type Destination struct {
 	BurstLimit int
 }
 
-// Rule is one alerting rule.
-type Rule struct {
-	Name        string
-	Description string
-	Query       string
-	// Feeds are the feed names and tags the rule applies to; empty means
-	// every feed.
-	Feeds    []string
-	Severity attache.Severity
-	// Notify is the rule's destinations: its own, or else DefaultNotify.
-	Notify []string
-	// Line is where the rule is defined.
-	Line int
-}
-
 // FeedByName returns the feed with that name, or nil.
-func (c *Config) FeedByName(name string) *Feed {
+func (c *Config) FeedByName(name string) *attache.Feed {
 	for i := range c.Feeds {
 		if c.Feeds[i].Name == name {
 			return &c.Feeds[i]
@@ -149,29 +104,11 @@ func (c *Config) FeedByName(name string) *Feed {
 }
 
 // RuleByName returns the rule with that name, or nil.
-func (c *Config) RuleByName(name string) *Rule {
+func (c *Config) RuleByName(name string) *attache.Rule {
 	for i := range c.Rules {
 		if c.Rules[i].Name == name {
 			return &c.Rules[i]
 		}
-	}
-	return nil
-}
-
-// TagsOf returns the tags of the named feed, nil for an unknown feed. With
-// the feed's name, they are the scopes a rules.Document needs.
-func (c *Config) TagsOf(feed string) []string {
-	if f := c.FeedByName(feed); f != nil {
-		return f.Tags
-	}
-	return nil
-}
-
-// NotifyOf returns the destinations of the named rule (its own notify, or
-// default_notify), nil for an unknown rule.
-func (c *Config) NotifyOf(rule string) []string {
-	if r := c.RuleByName(rule); r != nil {
-		return r.Notify
 	}
 	return nil
 }

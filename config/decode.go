@@ -19,6 +19,7 @@ type loader struct {
 	scalars map[*yaml.Node]func(int) (int, int)
 	getenv  func(string) (string, bool)
 	errs    []Error
+	warns   []Warning
 	secrets []string // values of secret fields, redacted from every message
 	cfg     *Config
 	refs    references
@@ -72,6 +73,19 @@ func (l *loader) errorPos(line, col int, path, msg string) {
 		msg = path + ": " + msg
 	}
 	l.errs = append(l.errs, Error{File: l.file, Line: line, Col: col, Msg: msg})
+}
+
+// warnAt records a warning at the start of node n.
+func (l *loader) warnAt(n *yaml.Node, path, format string, args ...any) {
+	line, col := 1, 1
+	if n = deref(n); n != nil && n.Line > 0 {
+		line, col = n.Line, max(n.Column, 1)
+	}
+	msg := fmt.Sprintf(format, args...)
+	if path != "" {
+		msg = path + ": " + msg
+	}
+	l.warns = append(l.warns, Warning{File: l.file, Line: line, Col: col, Msg: msg})
 }
 
 // posIn returns the position of a byte offset into scalar n's value as

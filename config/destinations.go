@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attache-dev/attache"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -33,7 +35,7 @@ func (l *loader) destinations(n *yaml.Node) {
 			l.cfg.Destinations[name] = Destination{Name: name} // defined, though broken
 			continue
 		}
-		d := Destination{Name: name, BurstLimit: DefaultBurstLimit}
+		d := Destination{Name: name, BurstLimit: attache.DefaultBurstLimit}
 		typ, tn, ok := l.required(path, f.val, dm, "type")
 		if ok {
 			if _, known := destTypes[typ]; !known {

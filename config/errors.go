@@ -31,6 +31,9 @@ func (e Error) Error() string {
 // not be read at all. Deciding the exit status is the caller's business.
 type Errors struct {
 	List []Error
+	// Warnings are the file's warnings, found beside its errors, so that
+	// one run of a check can show both.
+	Warnings []Warning
 }
 
 // Error prints one problem per line.
@@ -51,6 +54,30 @@ func (e *Errors) Unwrap() []error {
 	return out
 }
 
+// Warning is something in a valid configuration that probably does not do
+// what its author meant, such as a feed language without a stemmer. It
+// does not stop the configuration from loading; `attache check` prints it.
+type Warning struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+// String prints the warning as FILE:LINE:COL: warning: message, the form
+// compilers use, which editors and CI annotations tell from an error.
+func (w Warning) String() string {
+	return fmt.Sprintf("%s:%d:%d: warning: %s", w.File, w.Line, w.Col, w.Msg)
+}
+
+// sortWarnings orders warnings by position and drops exact repeats.
+func sortWarnings(list []Warning) []Warning {
+	slices.SortStableFunc(list, func(a, b Warning) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), strings.Compare(a.Msg, b.Msg))
+	})
+	return slices.Compact(list)
+}
+
 // sortErrors orders problems by position, then message, and drops exact
 // repeats (an alias can make one node be checked twice).
 func sortErrors(list []Error) []Error {
@@ -64,15 +91,6 @@ func sortErrors(list []Error) []Error {
 // a likely typo, else "".
 func suggest(s string, candidates []string) string {
 	return rules.Closest(s, candidates)
-}
-
-// quoteList writes names as `"a", "b" or "c"` for messages.
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return orList(q)
 }
 
 // orList joins words as "a, b or c".

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/rules"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -17,7 +18,7 @@ func (l *loader) feeds(n *yaml.Node) {
 		if m == nil {
 			continue
 		}
-		f := Feed{Line: deref(item).Line, Lang: DefaultLang, Schedule: l.cfg.Schedule, StaleAfter: l.cfg.StaleAfter}
+		f := attache.Feed{Lang: attache.DefaultLang, Schedule: l.cfg.Schedule, StaleAfter: l.cfg.StaleAfter}
 		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "feed", v) {
 			if first, dup := l.refs.feeds[v]; dup {
 				l.errorAt(vn, join(path, "name"), "duplicate feed name %q (first at line %d)", v, first.Line)
@@ -38,6 +39,9 @@ func (l *loader) feeds(n *yaml.Node) {
 				l.errorAt(vn, join(path, "lang"), "invalid language %q: use a 2 or 3 letter code such as en, ru or en-GB", v)
 			} else {
 				f.Lang = v
+				if !rules.SupportsLanguage(v) {
+					l.warnAt(vn, join(path, "lang"), "no stemmer or morphology for language %q: words of this feed match only as written, so a query word will not find its other forms (is the code mistyped?)", v)
+				}
 			}
 		}
 		if v, vn, ok := l.str(path, m, "schedule"); ok && l.schedule(join(path, "schedule"), vn, v) {
@@ -73,7 +77,7 @@ func (l *loader) rules(n *yaml.Node) {
 		if m == nil {
 			continue
 		}
-		r := Rule{Line: deref(item).Line, Severity: DefaultSeverity}
+		r := attache.Rule{Severity: attache.DefaultSeverity}
 		refs := ruleRefs{path: path, node: item}
 		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "rule", v) {
 			if first, dup := names[v]; dup {

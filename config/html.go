@@ -4,7 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/source/scrape"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -21,25 +22,19 @@ var partners = map[string][]string{
 // Each selector is compiled as the watcher applies it, so that a typo is
 // reported here, at its value and with cascadia's reason, instead of
 // reading as a page that changed its layout.
-func (l *loader) html(path string, n *yaml.Node) *scrape.Spec {
+func (l *loader) html(path string, n *yaml.Node) *attache.HTMLSpec {
 	m := l.mapping(path, n, htmlKeys)
 	if m == nil {
 		return nil
 	}
-	spec := &scrape.Spec{}
+	spec := &attache.HTMLSpec{}
 	at := map[string]*yaml.Node{} // where each key's problems point
 	bad := map[string]bool{}      // keys already reported
-	if v, vn, ok := l.required(path, n, m, "item"); ok {
-		at["item"] = vn
-		if sel, err := scrape.CompileSelector(v); err != nil {
-			l.errorAt(vn, join(path, "item"), "%v", err)
-			bad["item"] = true
-		} else {
-			spec.Item = sel
-		}
+	if _, _, ok := l.required(path, n, m, "item"); !ok {
+		bad["item"] = true
 	}
-	values := map[string]*scrape.Value{
-		"title": &spec.Title, "link": &spec.Link, "date": &spec.Date,
+	values := map[string]*string{
+		"item": &spec.Item, "title": &spec.Title, "link": &spec.Link, "date": &spec.Date,
 		"summary": &spec.Summary, "content": &spec.Content,
 	}
 	for _, key := range htmlKeys {
@@ -57,13 +52,7 @@ func (l *loader) html(path string, n *yaml.Node) *scrape.Spec {
 			bad[key] = true
 			continue
 		}
-		val, err := scrape.ParseValue(v)
-		if err != nil {
-			l.errorAt(vn, join(path, key), "%v", err)
-			bad[key] = true
-			continue
-		}
-		*dst = val
+		*dst = v
 	}
 	if v, vn, ok := l.str(path, m, "date_format"); ok {
 		spec.DateFormat, at["date_format"] = v, vn
@@ -74,11 +63,15 @@ func (l *loader) html(path string, n *yaml.Node) *scrape.Spec {
 		l.boolean(path, m, "follow", &spec.Follow)
 		bad["follow"] = len(l.errs) > before
 	}
-	for _, p := range spec.Problems() {
+	_, problems := scrape.Compile(*spec)
+	for _, p := range problems {
 		// A key that is itself wrong already has its message; what it
 		// implies for the keys it goes with would only repeat it.
-		if p.Key == "item" || bad[p.Key] || slices.ContainsFunc(partners[p.Key], func(k string) bool { return bad[k] }) {
+		if bad[p.Key] || (!p.Own && slices.ContainsFunc(partners[p.Key], func(k string) bool { return bad[k] })) {
 			continue
+		}
+		if p.Own {
+			bad[p.Key] = true
 		}
 		node := at[p.Key]
 		if node == nil {

@@ -30,7 +30,7 @@ func TestAnHTMLFeedKeepsItsSelectors(t *testing.T) {
 	if h == nil {
 		t.Fatal("the html block was not kept")
 	}
-	got := []string{h.Item.String(), h.Title.String(), h.Link.String(), h.Date.String(), h.DateFormat, h.Summary.String(), h.Content.String()}
+	got := []string{h.Item, h.Title, h.Link, h.Date, h.DateFormat, h.Summary, h.Content}
 	want := []string{"a.tabs-content__item", "h2", "@href", "span.date", "02.01.2006", "p", "section.content-page"}
 	if !slices.Equal(got, want) || !h.Follow {
 		t.Errorf("selectors = %q, follow %v; want %q, follow true", got, h.Follow, want)

@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"time"
+
+	"github.com/attache-dev/attache"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -29,7 +29,9 @@ func Load(path string, getenv func(string) (string, bool)) (*Config, error) {
 // Parse validates configuration text. filename names it in messages and
 // is the base of relative paths (state, feeds given as paths); getenv
 // supplies ${VAR} values, nil meaning os.LookupEnv. On any problem it
-// returns nil and *Errors listing them all, sorted by position.
+// returns nil and *Errors listing them all, sorted by position. Warnings,
+// which do not make the file invalid, are in Config.Warnings, or in
+// Errors.Warnings beside the problems.
 func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*Config, error) {
 	if getenv == nil {
 		getenv = os.LookupEnv
@@ -37,9 +39,9 @@ func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*C
 	l := &loader{
 		file: filename, dir: filepath.Dir(filename), data: data, getenv: getenv,
 		cfg: &Config{
-			Path: filename, State: DefaultState, Schedule: DefaultSchedule, Timezone: time.UTC,
-			Retention: DefaultRetention, StaleAfter: DefaultStaleAfter,
-			HTTP:  HTTP{Timeout: DefaultTimeout, MaxBody: DefaultMaxBody, UserAgent: DefaultUserAgent},
+			Path: filename, State: attache.DefaultState, Schedule: attache.DefaultSchedule, Timezone: time.UTC,
+			Retention: attache.DefaultRetention, StaleAfter: attache.DefaultStaleAfter,
+			HTTP:  HTTP{Timeout: attache.DefaultTimeout, MaxBody: attache.DefaultMaxBody, UserAgent: DefaultUserAgent},
 			Lists: map[string][]string{}, Destinations: map[string]Destination{},
 		},
 		refs: references{feeds: map[string]*yaml.Node{}, tags: map[string]*yaml.Node{}, lists: map[string][]*yaml.Node{}},
@@ -49,12 +51,17 @@ func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*C
 		l.references()
 		l.compile()
 	}
+	for i := range l.warns {
+		l.warns[i].Msg = redact(l.warns[i].Msg, l.secrets)
+	}
+	warnings := sortWarnings(l.warns)
 	if len(l.errs) > 0 {
 		for i := range l.errs {
 			l.errs[i].Msg = redact(l.errs[i].Msg, l.secrets)
 		}
-		return nil, &Errors{List: sortErrors(l.errs)}
+		return nil, &Errors{List: sortErrors(l.errs), Warnings: warnings}
 	}
+	l.cfg.Warnings = warnings
 	return l.cfg, nil
 }
 
@@ -87,19 +94,8 @@ func (l *loader) document() *yaml.Node {
 	return doc.Content[0]
 }
 
-// yamlLine finds the line number in the YAML library's messages, which
-// carry no column.
-var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
-
-// syntaxError reports a YAML syntax error at its line, column 1.
+// syntaxError reports a YAML syntax error at the character that causes it.
 func (l *loader) syntaxError(err error) {
-	msg := err.Error()
-	line := 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		msg = msg[len(m[0]):]
-		if n, convErr := strconv.Atoi(m[1]); convErr == nil && n > 0 {
-			line = n
-		}
-	}
-	l.errorPos(line, 1, "", "invalid YAML: "+msg)
+	f := explainYAML(l.data, err)
+	l.errorPos(f.line, f.col, "", f.msg)
 }

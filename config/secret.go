@@ -3,11 +3,12 @@ package config
 import (
 	"fmt"
 	"log/slog"
-	"strings"
+
+	redactpkg "github.com/attache-dev/attache/internal/redact"
 )
 
 // redacted is what a Secret prints instead of its value.
-const redacted = "[redacted]"
+const redacted = redactpkg.Mark
 
 // Secret is a credential taken from the configuration: a Slack bot token or
 // a webhook URL. Every way of printing it (fmt verbs, slog, JSON, text and
@@ -60,19 +61,9 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // MarshalJSON gives the redacted form as a JSON string.
 func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
 
-// minSecretLen is the shortest secret that redact looks for inside messages:
-// real tokens and webhook URLs are far longer, and hunting for a one-letter
-// "secret" would deface every message.
-const minSecretLen = 6
-
 // redact replaces every occurrence of the given secrets in msg. It is the
 // last line of defence: messages are written not to quote secret fields,
 // and this catches what a library's message might still carry.
 func redact(msg string, secrets []string) string {
-	for _, s := range secrets {
-		if len(s) >= minSecretLen {
-			msg = strings.ReplaceAll(msg, s, redacted)
-		}
-	}
-	return msg
+	return redactpkg.New(secrets...).Text(msg)
 }

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -76,16 +77,20 @@ func TestTheDockerfileBuildsAStaticNonRootImageThatRunsWhatTheBinaryAccepts(t *t
 	}
 
 	steps := strings.Join(build, "\n")
-	for _, want := range []string{"CGO_ENABLED=0", "GOTOOLCHAIN=local", "go build -trimpath", `-ldflags "-s -w -X main.version=${VERSION}"`,
+	for _, want := range []string{"CGO_ENABLED=0", "GOTOOLCHAIN=local", "go build -trimpath", `-ldflags "-s -w -X github.com/attache-dev/attache/internal/buildinfo.version=${VERSION} -X github.com/attache-dev/attache/internal/buildinfo.revision=${REVISION} -X github.com/attache-dev/attache/internal/buildinfo.date=${DATE}"`,
 		"./cmd/attache", stateSed, "attache check -c /out/rules.yaml"} {
 		if !strings.Contains(steps, want) {
 			t.Errorf("the build stage lacks %q", want)
 		}
 	}
-	c := readCLI(t)
-	if !c.vars["version"] {
-		t.Error("-X main.version: cmd/attache has no package variable version")
+	// The linker ignores -X for a variable that does not exist or whose
+	// value is computed: the stamp would be lost without a word.
+	if src, err := os.ReadFile("../internal/buildinfo/buildinfo.go"); err != nil {
+		t.Error(err)
+	} else if !regexp.MustCompile(`(?m)^var version, revision, date string$`).Match(src) {
+		t.Error("-X .../internal/buildinfo.version, revision, date: internal/buildinfo lacks those uninitialised variables")
 	}
+	c := readCLI(t)
 
 	one := func(cmd string) string {
 		if len(final[cmd]) != 1 {

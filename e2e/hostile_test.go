@@ -186,13 +186,3 @@ func TestHostileTextArrivesEscapedAndCut(t *testing.T) {
 		}
 	}
 }
-
-// lineWith returns the first line of s that contains sub.
-func lineWith(s, sub string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if strings.Contains(l, sub) {
-			return l
-		}
-	}
-	return ""
-}

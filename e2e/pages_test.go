@@ -15,6 +15,8 @@ import (
 // page.
 type statement struct {
 	ID, Title, Date, Text string
+	// Status, when set, is how the statement's own page answers instead.
+	Status int
 }
 
 // pages serves a ministry's site as the Belarus one is built: a list page
@@ -39,6 +41,17 @@ func (p *pages) set(redesigned bool, ss ...statement) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.list, p.redesigned = append([]statement(nil), ss...), redesigned
+}
+
+// servedAll counts the statement pages served, whichever they were.
+func (p *pages) servedAll() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, c := range p.requests {
+		n += c
+	}
+	return n
 }
 
 func (p *pages) served(id string) int {
@@ -69,6 +82,10 @@ func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/ru/press/statements/"), ".html")
 	p.requests[id]++
 	for _, s := range p.list {
+		if s.ID == id && s.Status != 0 {
+			http.Error(w, "unavailable", s.Status)
+			return
+		}
 		if s.ID == id {
 			page := fmt.Sprintf(`<html><head><meta charset="windows-1251"><title>%s</title></head><body><section class="content-page"><h1>%s</h1><p>%s</p></section></body></html>`, s.Title, s.Title, s.Text)
 			b, err := charmap.Windows1251.NewEncoder().Bytes([]byte(page))
@@ -120,8 +137,8 @@ func TestANewStatementOnAListPageArrivesInSlackWithItsPagesText(t *testing.T) {
 	s.writeConfig(fmt.Sprintf(pagesConfig, base, s.slack.url()))
 
 	old := []statement{
-		{"a1b2c3", "О встрече с Послом Литовской Республики", "01.11.2024", "Обсуждены вопросы НАТО."},
-		{"d4e5f6", "Комментарий пресс-секретаря", "31.10.2024", "О визовом режиме."},
+		{ID: "a1b2c3", Title: "О встрече с Послом Литовской Республики", Date: "01.11.2024", Text: "Обсуждены вопросы НАТО."},
+		{ID: "d4e5f6", Title: "Комментарий пресс-секретаря", Date: "31.10.2024", Text: "О визовом режиме."},
 	}
 	pg.set(false, old...)
 	if out := s.once(); !strings.Contains(out, "first poll") || s.slack.count() != 0 {
@@ -131,8 +148,8 @@ func TestANewStatementOnAListPageArrivesInSlackWithItsPagesText(t *testing.T) {
 		t.Error("the first poll read the pages of items it records without alerts")
 	}
 
-	fresh := statement{"f7a8b9", "Заявление МИД Республики Беларусь", "2 ноября 2024",
-		"Наращивание сил НАТО у западных границ Союзного государства вызывает обеспокоенность."}
+	fresh := statement{ID: "f7a8b9", Title: "Заявление МИД Республики Беларусь", Date: "2 ноября 2024",
+		Text: "Наращивание сил НАТО у западных границ Союзного государства вызывает обеспокоенность."}
 	pg.set(false, append([]statement{fresh}, old...)...)
 	s.once()
 	s.slack.mu.Lock()

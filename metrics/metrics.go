@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/attache-dev/attache"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -39,22 +41,15 @@ const (
 	ReloadError = "error"
 )
 
-// pollResults are the result classes that Init creates at zero for every
-// feed. They mirror the watcher's classes (watcher.Classify plus the outcome
-// classes); a result not listed here is still counted, it just does not
-// exist before it first happens.
-var pollResults = []string{
-	"ok", "not_modified", "http_error", "timeout", "not_a_feed", "parse_error",
-	"too_large", "network_error", "selectors_matched_nothing", "skipped", "backoff",
-	"state_error", "cancelled",
-}
-
-// PollResults returns the poll result classes that Init creates at zero for
-// every feed, so that a test in the wiring can check them against the
-// watcher's.
-func PollResults() []string {
-	return append([]string(nil), pollResults...)
-}
+// pollResults are the result label values that Init creates at zero for
+// every feed: every poll class.
+var pollResults = func() []string {
+	var out []string
+	for _, c := range attache.PollClasses() {
+		out = append(out, string(c))
+	}
+	return out
+}()
 
 // pollBuckets suit a fetch that takes from 10 ms (a 304 from a nearby
 // server) to the 60 s a slow ministry server can take before the timeout.
@@ -264,8 +259,8 @@ func (m *Metrics) configuredDestinations() []string {
 // not observed in the duration histogram. newItems is how many items were
 // seen for the first time. success says the feed answered (ok or not
 // modified), in which case at becomes its last success.
-func (m *Metrics) PollDone(feed, result string, d time.Duration, newItems int, success bool, at time.Time) {
-	m.polls.WithLabelValues(feed, result).Inc()
+func (m *Metrics) PollDone(feed string, result attache.PollClass, d time.Duration, newItems int, success bool, at time.Time) {
+	m.polls.WithLabelValues(feed, string(result)).Inc()
 	if d > 0 {
 		m.pollDuration.WithLabelValues(feed).Observe(d.Seconds())
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/notify"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 func TestShutdownAndCrash(t *testing.T) {
@@ -76,17 +76,17 @@ func TestShutdownAndCrash(t *testing.T) {
 			t.Fatal("Deliver went on after the store was gone")
 		}
 
-		s, err := store.Open(t.Context(), path)
+		s, err := sqlite.Open(t.Context(), path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		if n, err := s.RequeueInFlight(t.Context()); err != nil || n != 1 {
-			t.Fatalf("RequeueInFlight = %d, %v; want the one alert in flight", n, err)
-		}
 		restarted := &fakeNotifier{}
 		d = newDispatcher(t, s, map[string]notify.Notifier{"ops": restarted, "press": restarted},
 			notify.Options{Now: newClock(t0.Add(time.Minute)).Now})
+		if err := d.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 		deliver(t, d)
 
 		received := map[string]int{}

@@ -17,8 +17,8 @@ import (
 // The life cycle: a queued alert that is due is marked in flight just
 // before its send, then delivered, queued again for a later attempt, or
 // dead. An alert found in flight at start-up was being sent when the
-// process stopped; whoever starts the dispatcher queues it again first
-// (the store's RequeueInFlight), and that is the one duplicate allowed.
+// process stopped; Start queues it again as a send whose outcome is
+// unknown.
 type Queue interface {
 	// Destinations lists the destinations that have queued alerts, due or not.
 	Destinations(ctx context.Context) ([]string, error)
@@ -32,8 +32,15 @@ type Queue interface {
 	MarkDelivered(ctx context.Context, id string, now time.Time) error
 	// MarkRetry queues an alert in flight again, not due before next.
 	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
+	// MarkUnknown queues an alert in flight again after a send whose outcome
+	// is unknown, not due before next, and counts that send in
+	// Alert.Unknown (from Alert.UnknownSince, the start of the first).
+	MarkUnknown(ctx context.Context, id string, next time.Time, errText string) error
 	// MarkDead gives up on a queued or in-flight alert, keeping errText.
 	MarkDead(ctx context.Context, id string, errText string) error
+	// RequeueInFlight queues again every alert left in flight, and says
+	// how many.
+	RequeueInFlight(ctx context.Context) (int, error)
 }
 
 // Counts are the outcomes of sends to one destination.
@@ -114,6 +121,20 @@ func NewDispatcher(queue Queue, notifiers map[string]Notifier, opts Options) (*D
 		lanes:       make(map[string]*lane),
 		totals:      make(Stats),
 	}, nil
+}
+
+// Start queues again the alerts that a previous process left in flight: it
+// stopped during their sends, and they may or may not have arrived. Call it
+// once, before Run or Deliver.
+func (d *Dispatcher) Start(ctx context.Context) error {
+	n, err := d.queue.RequeueInFlight(ctx)
+	if err != nil {
+		return fmt.Errorf("queue again the alerts left in flight: %w", err)
+	}
+	if n > 0 {
+		d.log.l.Warn("alerts interrupted by the last stop are queued again; each is looked for at its destination before it is sent again, where the destination allows it", "alerts", n)
+	}
+	return nil
 }
 
 // Deliver sends every alert that is due now, and returns what it did.
@@ -202,6 +223,9 @@ type lane struct {
 	failing string
 	// unconfiguredLogged says the lack of a notifier was reported.
 	unconfiguredLogged bool
+	// cannotCheck is the last reason logged why the destination cannot be
+	// checked for alerts whose send had no answer; empty once it can.
+	cannotCheck string
 }
 
 // lane returns the state of dest, creating it on first use.
@@ -250,7 +274,7 @@ func (d *Dispatcher) notifier(dest string) (Notifier, int, bool) {
 	n, ok := d.notifiers[dest]
 	limit := d.burstLimits[dest]
 	if limit <= 0 {
-		limit = DefaultBurstLimit
+		limit = attache.DefaultBurstLimit
 	}
 	return n, limit, ok
 }

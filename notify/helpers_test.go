@@ -14,19 +14,20 @@ import (
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // The store is the queue the daemon uses.
-var _ notify.Queue = (*store.Store)(nil)
+var _ notify.Queue = store.Store(nil)
 
 // t0 is the tests' "now" where the clock is injected.
 var t0 = time.Date(2026, 11, 28, 9, 14, 0, 0, time.UTC)
 
 // openStore opens a new state file in a temporary folder.
-func openStore(t *testing.T) (*store.Store, string) {
+func openStore(t *testing.T) (*sqlite.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "attache.db")
-	s, err := store.Open(t.Context(), path)
+	s, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -36,7 +37,7 @@ func openStore(t *testing.T) (*store.Store, string) {
 
 // enqueue records one alert per key for dest, queued at now, and returns
 // their ids in the order the queue hands them out.
-func enqueue(t *testing.T, s *store.Store, now time.Time, dest string, keys ...string) []string {
+func enqueue(t *testing.T, s *sqlite.Store, now time.Time, dest string, keys ...string) []string {
 	t.Helper()
 	const feed = "kremlin-en"
 	var (
@@ -71,7 +72,7 @@ func enqueue(t *testing.T, s *store.Store, now time.Time, dest string, keys ...s
 }
 
 // alertByID reads one alert back from the store.
-func alertByID(t *testing.T, s *store.Store, id string) attache.Alert {
+func alertByID(t *testing.T, s *sqlite.Store, id string) attache.Alert {
 	t.Helper()
 	all, err := s.Alerts(context.WithoutCancel(t.Context()), 1000)
 	if err != nil {
@@ -87,7 +88,7 @@ func alertByID(t *testing.T, s *store.Store, id string) attache.Alert {
 }
 
 // statuses reads the status of each id.
-func statuses(t *testing.T, s *store.Store, ids ...string) []attache.AlertStatus {
+func statuses(t *testing.T, s *sqlite.Store, ids ...string) []attache.AlertStatus {
 	t.Helper()
 	var got []attache.AlertStatus
 	for _, id := range ids {

@@ -22,6 +22,8 @@ const (
 	keyDead        = "dead"
 	keyMaxAge      = "max_age"
 	keyPrevious    = "previous_error"
+	keyUnknown     = "unknown_sends"
+	keyResends     = "max_resends"
 )
 
 // logger says what the dispatcher does, without repeating itself: a failure
@@ -58,6 +60,28 @@ func (g *logger) failed(l *lane, dest string, a attache.Alert, err error, next, 
 func (g *logger) dead(dest string, a attache.Alert, text string) {
 	g.l.Error("alert dead", keyDestination, dest, keyAlert, a.ID, keyFeed, a.Item.Feed,
 		keyAttempt, a.Attempts, keyError, text)
+}
+
+// found is an alert whose send had no answer, found at the destination.
+func (g *logger) found(l *lane, dest string, a attache.Alert) {
+	g.delivered(l, dest, a)
+	g.l.Info("alert found at the destination after a send with no answer; not sent again",
+		keyDestination, dest, keyAlert, a.ID, keyUnknown, a.Unknown)
+}
+
+// looked reports, once per destination and reason, that the destination
+// cannot be checked for alerts whose send had no answer: each is then sent
+// again a bounded number of times. It says so again if the reason changes,
+// or after the destination could be checked.
+func (g *logger) looked(l *lane, dest string, err error, cannot bool) {
+	switch {
+	case err == nil:
+		l.cannotCheck = ""
+	case cannot && err.Error() != l.cannotCheck:
+		l.cannotCheck = err.Error()
+		g.l.Warn("cannot look at the destination for alerts whose send had no answer; each is sent again a bounded number of times, then given up",
+			keyDestination, dest, keyResends, MaxBlindResends, keyError, err.Error())
+	}
 }
 
 func (g *logger) unconfigured(l *lane, dest string, waiting, dead int, maxAge time.Duration) {

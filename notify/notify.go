@@ -27,10 +27,21 @@
 //     limit (20 by default) and its notifier is a Summarizer, they go out
 //     as summary messages listing them, not one message each: the first
 //     poll after an outage or a burst of news never floods a channel.
+//   - A send whose outcome is unknown (the notifier says the request went
+//     out and no answer came: a timeout after it was written) is not
+//     simply sent again. The alert is queued again, no sooner than the send
+//     timeout, with the send counted as unknown (see Queue.MarkUnknown).
+//     Before its next send the dispatcher asks the destination, if its
+//     notifier is a Checker, whether the message arrived: found, the alert
+//     is delivered; not found, it is sent. Where the destination cannot be
+//     checked (an incoming webhook, a token without the scope to read the
+//     channel), it is sent again at most MaxBlindResends times; after that
+//     it is dead, "outcome unknown: ...", rather than risk a message a
+//     minute for a day.
 //   - A send cut short by shutdown queues the alert again, due at once; a
 //     send that completed is recorded as delivered even if shutdown began
-//     meanwhile. Only a crash between the two leaves an alert in flight,
-//     to be sent once more after the restart.
+//     meanwhile. An alert left in flight by a crash is queued again at the
+//     next start as a send whose outcome is unknown.
 package notify
 
 import (
@@ -45,9 +56,9 @@ import (
 //
 // Send must honour ctx: the dispatcher bounds every send with a timeout and
 // cancels it at shutdown. A nil error means the alert arrived. A failure
-// should be a *SendError (see Permanent and Transient) when the notifier
-// knows whether trying again can help; any other error is taken as
-// transient, as network errors and timeouts are.
+// should be a *SendError (see Permanent, Transient and OutcomeUnknown) when
+// the notifier knows whether trying again can help; any other error is
+// taken as transient, the message known not to have arrived.
 type Notifier interface {
 	Send(ctx context.Context, a attache.Alert) error
 }
@@ -62,6 +73,31 @@ type Summarizer interface {
 	SendSummary(ctx context.Context, alerts []attache.Alert) error
 }
 
+// Checker is a Notifier that can look at its destination for the messages
+// it sent, so that an alert whose send had an unknown outcome is not sent
+// twice.
+type Checker interface {
+	// Sent reports which of ids are in messages that arrived at the
+	// destination at or after since (the start of the first send whose
+	// outcome is unknown; the checker allows for clock skew). An error
+	// wrapping ErrCannotCheck means the destination cannot say, for these
+	// ids or at all; any other error is a failure to ask that may pass. The
+	// ids reported found are found even when an error comes with them.
+	Sent(ctx context.Context, ids []string, since time.Time) (map[string]bool, error)
+}
+
+// ErrCannotCheck says a destination cannot tell whether a message arrived:
+// it keeps no history the notifier can read, or the notifier lacks the
+// permission to read it.
+var ErrCannotCheck = errors.New("the destination cannot be checked")
+
+// MaxBlindResends is how many times an alert is sent again after sends
+// whose outcome is unknown when the destination cannot be checked: each of
+// those sends may have arrived, so this bounds the duplicates (at most
+// 1 + MaxBlindResends messages) at the price of a dead alert when the
+// destination never answers in time.
+const MaxBlindResends = 2
+
 // SummaryChunk is the most alerts one summary lists: a line per alert stays
 // well inside a chat message's limits.
 const SummaryChunk = 40
@@ -70,6 +106,12 @@ const SummaryChunk = 40
 type SendError struct {
 	// Retry says whether sending the same alert again may succeed.
 	Retry bool
+	// Unknown says the request went out and no answer said whether it
+	// arrived (a timeout or a cut connection after it was written): the
+	// message may be at the destination. It implies Retry. A failure before
+	// the request was written (a refused connection, a name that did not
+	// resolve) is not unknown: nothing can have arrived.
+	Unknown bool
 	// RetryAfter is how long the destination asked to be left alone (an
 	// HTTP 429's Retry-After); zero when it did not say. The dispatcher
 	// waits at least this long before the next send to the destination.
@@ -94,6 +136,13 @@ func Transient(code string, err error, retryAfter time.Duration) *SendError {
 	return &SendError{Retry: true, RetryAfter: retryAfter, Code: code, Err: err}
 }
 
+// OutcomeUnknown returns a failure after which the message may or may not
+// be at the destination: the request went out and no answer came. The
+// dispatcher checks for it before sending again, or bounds the re-sends.
+func OutcomeUnknown(code string, err error) *SendError {
+	return &SendError{Retry: true, Unknown: true, Code: code, Err: err}
+}
+
 // Error gives the code first, then the underlying error, without saying the
 // code twice when the error is nothing but the code (as slack-go's are).
 func (e *SendError) Error() string {
@@ -112,11 +161,18 @@ func (e *SendError) Error() string {
 // Unwrap returns the underlying error.
 func (e *SendError) Unwrap() error { return e.Err }
 
-// classify reads a Send error the way the dispatcher acts on it: a
-// *SendError says for itself, anything else is transient.
-func classify(err error) (retry bool, retryAfter time.Duration) {
+// verdict is a Send error read the way the dispatcher acts on it.
+type verdict struct {
+	retry      bool          // sending again may succeed
+	unknown    bool          // the message may have arrived all the same
+	retryAfter time.Duration // the least wait the destination asked for
+}
+
+// classify reads a Send error: a *SendError says for itself, anything else
+// is transient and known not to have arrived.
+func classify(err error) verdict {
 	if se, ok := errors.AsType[*SendError](err); ok {
-		return se.Retry, max(se.RetryAfter, 0)
+		return verdict{retry: se.Retry || se.Unknown, unknown: se.Unknown, retryAfter: max(se.RetryAfter, 0)}
 	}
-	return true, 0
+	return verdict{retry: true}
 }

@@ -36,23 +36,24 @@ func TestSendErrorSaysTheCodeOnce(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		err   error
-		retry bool
-		wait  time.Duration
+		name string
+		err  error
+		want verdict
 	}{
-		{"a permanent failure is not retried", Permanent("invalid_auth", nil), false, 0},
-		{"a transient failure is retried", Transient("http_503", nil, 0), true, 0},
-		{"a rate limit is retried after its wait", Transient("ratelimited", nil, 30*time.Second), true, 30 * time.Second},
-		{"a wrapped classification still counts", fmt.Errorf("slack: %w", Permanent("is_archived", nil)), false, 0},
-		{"a network error is transient", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, true, 0},
-		{"a timeout is transient", context.DeadlineExceeded, true, 0},
-		{"a negative wait counts as none", Transient("ratelimited", nil, -time.Second), true, 0},
+		{"a permanent failure is not retried", Permanent("invalid_auth", nil), verdict{}},
+		{"a transient failure is retried", Transient("http_503", nil, 0), verdict{retry: true}},
+		{"a rate limit is retried after its wait", Transient("ratelimited", nil, 30*time.Second), verdict{retry: true, retryAfter: 30 * time.Second}},
+		{"a wrapped classification still counts", fmt.Errorf("slack: %w", Permanent("is_archived", nil)), verdict{}},
+		{"a network error is transient", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, verdict{retry: true}},
+		{"a timeout the notifier did not classify is transient, not unknown", context.DeadlineExceeded, verdict{retry: true}},
+		{"a negative wait counts as none", Transient("ratelimited", nil, -time.Second), verdict{retry: true}},
+		{"an unknown outcome is retried, and said to be unknown", OutcomeUnknown("timeout", context.DeadlineExceeded), verdict{retry: true, unknown: true}},
+		{"an unknown outcome is retried even if Retry was left out", &SendError{Unknown: true}, verdict{retry: true, unknown: true}},
+		{"a wrapped unknown outcome still counts", fmt.Errorf("slack: %w", OutcomeUnknown("timeout", nil)), verdict{retry: true, unknown: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			retry, after := classify(tc.err)
-			if retry != tc.retry || after != tc.wait {
-				t.Errorf("classify(%v) = %v, %v; want %v, %v", tc.err, retry, after, tc.retry, tc.wait)
+			if got := classify(tc.err); got != tc.want {
+				t.Errorf("classify(%v) = %+v, want %+v", tc.err, got, tc.want)
 			}
 		})
 	}
@@ -75,15 +76,15 @@ func TestBackoffDelay(t *testing.T) {
 		{1000, 0.5, 9 * time.Minute},
 	} {
 		t.Run(fmt.Sprintf("after %d failures with jitter draw %v it waits %v", tc.attempt, tc.rnd, tc.want), func(t *testing.T) {
-			if got := b.delay(tc.attempt, tc.rnd); got != tc.want {
+			if got := b.Delay(tc.attempt, tc.rnd); got != tc.want {
 				t.Errorf("delay = %v, want %v", got, tc.want)
 			}
 		})
 	}
 	t.Run("jitter never takes more than its fraction off, nor adds", func(t *testing.T) {
 		for attempt := 1; attempt < 20; attempt++ {
-			full := b.delay(attempt, 0)
-			least := b.delay(attempt, 0.999999)
+			full := b.Delay(attempt, 0)
+			least := b.Delay(attempt, 0.999999)
 			if least < full*8/10 || least > full || full > b.Max {
 				t.Errorf("attempt %d: between %v and %v, want within 20%% below %v, at most %v", attempt, least, full, full, b.Max)
 			}

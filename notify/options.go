@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/attache-dev/attache/internal/retry"
 )
 
 // Options tune a Dispatcher. The zero value of every field means its
@@ -35,7 +37,7 @@ type Options struct {
 
 	// BurstLimits are, per destination, how many due alerts are sent one
 	// message each; more than that at once go out as summaries (see
-	// Summarizer). DefaultBurstLimit for a destination not named here.
+	// Summarizer). attache.DefaultBurstLimit for a destination not named here.
 	BurstLimits map[string]int
 
 	// Observe, when set, is told what each send did, for metrics.
@@ -53,36 +55,15 @@ type Options struct {
 	PollInterval time.Duration
 }
 
-// DefaultBurstLimit is the burst limit of a destination not in
-// Options.BurstLimits.
-const DefaultBurstLimit = 20
-
-// Backoff is the capped exponential schedule of retries: the first retry
-// waits Base, each further one twice as long, never more than Max. Jitter
-// takes up to that fraction off each wait at random, so that alerts that
-// failed together do not all fall due at the same instant; it never adds,
-// so Max stays a true cap.
-type Backoff struct {
-	Base   time.Duration
-	Max    time.Duration
-	Jitter float64 // in [0, 1)
-}
+// Backoff is the capped exponential schedule of retries (see
+// retry.Backoff): the first retry waits Base, each further one twice as
+// long, never more than Max, each shortened at random by up to Jitter.
+type Backoff = retry.Backoff
 
 // DefaultBackoff retries after 2s, 4s, 8s ... up to 10 minutes, each wait
 // shortened by up to 20%.
 func DefaultBackoff() Backoff {
 	return Backoff{Base: 2 * time.Second, Max: 10 * time.Minute, Jitter: 0.2}
-}
-
-// delay is the wait before attempt+1, after attempt attempts have failed.
-// rnd, in [0, 1), picks the jitter.
-func (b Backoff) delay(attempt int, rnd float64) time.Duration {
-	d := b.Base
-	for i := 1; i < attempt && d < b.Max; i++ {
-		d *= 2
-	}
-	d = min(d, b.Max)
-	return d - time.Duration(float64(d)*b.Jitter*rnd)
 }
 
 // Defaults of Options.

@@ -47,11 +47,14 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 		}
 		_, canSummarise := n.(Summarizer)
 		summarising = summarising || canSummarise && len(due) > limit
+		// One look at the destination for every alert of the lot whose
+		// earlier send had an unknown outcome.
+		look := d.look(ctx, dest, n, l, due)
 		for _, batch := range batches(due, summarising) {
 			if err := d.pace(ctx, l); err != nil {
 				return c, next, err
 			}
-			got, err := d.attempt(ctx, dest, n, l, batch)
+			got, err := d.attempt(ctx, dest, n, l, batch, look)
 			c.add(got)
 			d.count(dest, got)
 			if err != nil {
@@ -106,15 +109,22 @@ func (d *Dispatcher) pace(ctx context.Context, l *lane) error {
 // records the outcome of every alert in it. Its error is the queue's, or
 // ctx's when shutdown cut the send short; a failed send is an outcome, not
 // an error.
-func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *lane, batch []attache.Alert) (Counts, error) {
+func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *lane, batch []attache.Alert, look lookResult) (Counts, error) {
 	// In flight before the send: a crash during it leaves a trace that the
-	// next start turns into a retry (at most one duplicate), never a loss.
+	// next start turns into a send whose outcome is unknown, never a loss.
 	for i := range batch {
 		if err := d.queue.MarkInFlight(ctx, batch[i].ID, d.opts.Now()); err != nil {
 			return Counts{}, err
 		}
 		batch[i].Status = attache.AlertInFlight
 		batch[i].Attempts++
+	}
+	batch, total, err := d.settle(ctx, dest, l, batch, look)
+	if err != nil || len(batch) == 0 {
+		if err == nil {
+			err = ctx.Err()
+		}
+		return total, err
 	}
 
 	sendCtx, cancel := context.WithTimeout(ctx, d.opts.SendTimeout)
@@ -128,9 +138,9 @@ func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *la
 
 	mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	defer mcancel()
-	var total Counts
+	at := d.moment()
 	for _, a := range batch {
-		c, err := d.record(mctx, ctx.Err() != nil, dest, l, a, sendErr)
+		c, err := d.record(mctx, ctx.Err() != nil, dest, l, a, sendErr, at)
 		total.add(c)
 		if err != nil {
 			return total, err
@@ -143,8 +153,8 @@ func (d *Dispatcher) attempt(ctx context.Context, dest string, n Notifier, l *la
 }
 
 // record writes down what became of one alert after a send.
-func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, sendErr error) (Counts, error) {
-	now := d.opts.Now()
+func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, sendErr error, at moment) (Counts, error) {
+	now := at.now
 	if sendErr == nil {
 		if err := d.queue.MarkDelivered(mctx, a.ID, now); err != nil {
 			// Sent but not recorded: it stays in flight, to be sent once
@@ -155,20 +165,47 @@ func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string
 		return Counts{Delivered: 1}, nil
 	}
 
-	retry, retryAfter := classify(sendErr)
-	text := sendErr.Error()
-	switch {
-	case !retry:
+	v := classify(sendErr)
+	if !v.retry {
+		text := sendErr.Error()
 		if err := d.queue.MarkDead(mctx, a.ID, text); err != nil {
 			return Counts{}, err
 		}
 		d.log.dead(dest, a, text)
 		return Counts{Dead: 1}, nil
+	}
+	return d.again(mctx, shuttingDown, dest, l, a, sendErr, v, at)
+}
 
+// moment is when the alerts of one message are recorded, and the jitter
+// drawn for their retries: the same for all of them, so that a summary
+// that failed is due again as a whole.
+type moment struct {
+	now time.Time
+	rnd float64
+}
+
+func (d *Dispatcher) moment() moment {
+	return moment{now: d.opts.Now(), rnd: rand.Float64()}
+}
+
+// again queues an in-flight alert again after a failure that may pass, or
+// gives it up once it is MaxAge old. A send whose outcome is unknown is
+// counted as such, and waits at least the send timeout: a destination that
+// answers late may still be handling it, and the message is looked for
+// before the next send.
+func (d *Dispatcher) again(mctx context.Context, shuttingDown bool, dest string, l *lane, a attache.Alert, failure error, v verdict, at moment) (Counts, error) {
+	now := at.now
+	text := failure.Error()
+	mark := d.queue.MarkRetry
+	if v.unknown {
+		mark = d.queue.MarkUnknown
+	}
+	switch {
 	case shuttingDown:
 		// Shutdown, not the destination, cut the send short: due again at
 		// once, for the next start.
-		if err := d.queue.MarkRetry(mctx, a.ID, now, "interrupted: "+text); err != nil {
+		if err := mark(mctx, a.ID, now, "interrupted: "+text); err != nil {
 			return Counts{}, err
 		}
 		return Counts{Retried: 1}, nil
@@ -183,17 +220,20 @@ func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string
 		return Counts{Dead: 1}, nil
 	}
 
-	wait := max(d.opts.Backoff.delay(a.Attempts, rand.Float64()), retryAfter)
+	wait := max(d.opts.Backoff.Delay(a.Attempts, at.rnd), v.retryAfter)
+	if v.unknown {
+		wait = max(wait, d.opts.SendTimeout)
+	}
 	next := now.Add(wait)
-	if err := d.queue.MarkRetry(mctx, a.ID, next, text); err != nil {
+	if err := mark(mctx, a.ID, next, text); err != nil {
 		return Counts{}, err
 	}
 	l.addRetry(next)
-	if retryAfter > 0 {
+	if v.retryAfter > 0 {
 		// The destination asked for quiet: the next alert waits too.
-		l.pausedUntil = later(l.pausedUntil, now.Add(retryAfter))
+		l.pausedUntil = later(l.pausedUntil, now.Add(v.retryAfter))
 	}
-	d.log.failed(l, dest, a, sendErr, next, l.pausedUntil)
+	d.log.failed(l, dest, a, failure, next, l.pausedUntil)
 	return Counts{Retried: 1}, nil
 }
 

@@ -13,8 +13,8 @@ import (
 // backlog at its pace) is served again when that pass ends, while the
 // others go on.
 //
-// Whoever starts Run first queues again the alerts a previous process left
-// in flight (the store's RequeueInFlight). Errors of the queue are logged
+// Call Start before Run, so that the alerts a previous process left in
+// flight are queued again. Errors of the queue are logged
 // and met again at the next poll. Run returns once ctx is done and every
 // send under way has returned or been abandoned through ctx; an alert whose
 // send completed is recorded as delivered, and no other is.

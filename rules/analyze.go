@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/text"
 )
 
 // Document is what rules are matched against: the text fields of one item,
@@ -101,7 +102,7 @@ func Analyze(d Document) *Analyzed {
 			a.fields[f] = analyzeCategories(d.Categories, latin)
 			continue
 		}
-		text := PlainText(raw[f])
+		text := text.Plain(raw[f])
 		a.fields[f] = fieldText{text: text, tokens: tokenize(text, 0, 0, latin, nil)}
 	}
 	return a
@@ -122,7 +123,7 @@ func analyzeCategories(cats []string, latin stemmer) fieldText {
 	var toks []token
 	pos := 0
 	for _, c := range cats {
-		c = PlainText(c)
+		c = text.Plain(c)
 		if c == "" {
 			continue
 		}

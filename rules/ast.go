@@ -46,6 +46,15 @@ type Near struct {
 	Off         int
 }
 
+// NotNear matches where Left occurs with no Right within N words of it in
+// the same field: a local exclusion ("nuclear NOT NEAR/2 plant" keeps an
+// item that also says "nuclear weapons").
+type NotNear struct {
+	Left, Right *Term
+	N           int
+	Off         int
+}
+
 // TermKind says what a Term looks for.
 type TermKind uint8
 
@@ -61,16 +70,19 @@ type WordKind uint8
 
 // Word kinds.
 const (
-	WordStem      WordKind = iota // bare word: the same stem
+	WordStem      WordKind = iota // bare word: its inflected forms (Russian paradigm, or the same stem)
 	WordExact                     // =word: the same folded form
 	WordPrefix                    // word*: a folded word that begins with it
 	WordSubstring                 // unspaced scripts: anywhere in a word
+	WordAcronym                   // a word written in capitals: as written
 )
 
 // Word is one folded word of a term.
 type Word struct {
 	Kind WordKind
 	Text string
+	// Raw is a WordAcronym as written (in NFKC form), since its case counts.
+	Raw string
 }
 
 // Term is a leaf of the query.
@@ -90,6 +102,7 @@ func (n *Or) Offset() int         { return n.Off }
 func (n *Not) Offset() int        { return n.Off }
 func (n *FieldScope) Offset() int { return n.Off }
 func (n *Near) Offset() int       { return n.Off }
+func (n *NotNear) Offset() int    { return n.Off }
 func (n *Term) Offset() int       { return n.Off }
 
 func (n *And) String() string { return "(" + joinNodes(n.Kids, " AND ") + ")" }
@@ -100,6 +113,9 @@ func (n *FieldScope) String() string {
 }
 func (n *Near) String() string {
 	return fmt.Sprintf("%s NEAR/%d %s", n.Left, n.N, n.Right)
+}
+func (n *NotNear) String() string {
+	return fmt.Sprintf("%s NOT NEAR/%d %s", n.Left, n.N, n.Right)
 }
 func (n *Term) String() string {
 	switch n.Kind {
@@ -117,6 +133,8 @@ func (n *Term) String() string {
 			parts[i] = w.Text + "*"
 		case WordSubstring:
 			parts[i] = "~" + w.Text
+		case WordAcronym:
+			parts[i] = w.Raw
 		default:
 			parts[i] = w.Text
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/attache-dev/attache/text"
 )
 
 // The benchmarks compare, in the same run, attaché's compiled matcher with
@@ -45,7 +47,7 @@ func benchVocabulary(docs []Document) []string {
 	df := map[string]int{}
 	form := map[string]string{}
 	for _, d := range docs {
-		text := PlainText(d.Title + " " + d.Summary)
+		text := text.Plain(d.Title + " " + d.Summary)
 		inDoc := map[string]bool{}
 		splitWords(text, func(s, e int, _ bool) {
 			w := text[s:e]

@@ -55,8 +55,12 @@ type compiledRule struct {
 // compiledWord is one word of a term with what the index needs of it.
 type compiledWord struct {
 	Word
-	stems [stemRussian + 1]string // by stemmer, for WordStem
-	has   [stemRussian + 1]bool
+	stems [numStemmers]string // by stemmer, for WordStem outside Cyrillic
+	has   [numStemmers]bool
+	// forms are the folded forms of a Russian WordStem.
+	forms map[string]bool
+	// spellings are a WordAcronym's spellings as written.
+	spellings []string
 }
 
 // sequence is consecutive words: a bare word, a phrase, a list entry.
@@ -214,6 +218,16 @@ func (c *compiler) node(n Node, fields fieldMask) (cnode, *SyntaxError) {
 			return cnode{}, err
 		}
 		return cnode{op: opNear, term: l, term2: r, near: n.N, fields: fields}, nil
+	case *NotNear:
+		l, err := c.term(n.Left)
+		if err != nil {
+			return cnode{}, err
+		}
+		r, err := c.term(n.Right)
+		if err != nil {
+			return cnode{}, err
+		}
+		return cnode{op: opNotNear, term: l, term2: r, near: n.N, fields: fields}, nil
 	case *Term:
 		t, err := c.term(n)
 		if err != nil {
@@ -293,10 +307,28 @@ func (c *compiler) word(w Word) int32 {
 	cw := compiledWord{Word: w}
 	switch w.Kind {
 	case WordStem:
+		if scriptOf(w.Text) == scriptCyrillic && cyrillicStemmer == stemNone {
+			x := expandRussian(w.Text)
+			cw.forms = make(map[string]bool, len(x.forms))
+			for _, f := range x.forms {
+				cw.forms[f] = true
+				m.byExact[f] = append(m.byExact[f], id)
+			}
+			break
+		}
 		for _, s := range queryStemmers(w.Text) {
 			cw.stems[s], cw.has[s] = stem(s, w.Text), true
 			k := stemKey{s, cw.stems[s]}
 			m.byStem[k] = append(m.byStem[k], id)
+		}
+	case WordAcronym:
+		cw.spellings = acronymForms(w.Raw)
+		seen := map[string]bool{}
+		for _, sp := range cw.spellings {
+			if f := fold(sp); !seen[f] {
+				seen[f] = true
+				m.byExact[f] = append(m.byExact[f], id)
+			}
 		}
 	case WordExact:
 		m.byExact[w.Text] = append(m.byExact[w.Text], id)
@@ -316,14 +348,15 @@ func (c *compiler) word(w Word) int32 {
 	return id
 }
 
-// queryStemmers are the stemmers a query word is indexed under: a Latin word
-// under every Latin stemmer, since documents come in many languages.
+// queryStemmers are the stemmers a query word outside Cyrillic is indexed
+// under: a Latin word under every Latin stemmer, since documents come in
+// many languages.
 func queryStemmers(w string) []stemmer {
 	switch scriptOf(w) {
-	case scriptCyrillic:
-		return []stemmer{stemRussian}
 	case scriptLatin:
 		return latinStemmers
+	case scriptCyrillic:
+		return []stemmer{cyrillicStemmer}
 	}
 	return []stemmer{stemNone}
 }

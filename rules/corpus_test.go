@@ -8,10 +8,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/attache-dev/attache/internal/corpus"
 	"golang.org/x/net/html/charset"
 )
 
-// loadCorpus reads the real items of ../testdata into documents: the Kremlin
+// loadCorpus reads the real items of the corpus into documents: the Kremlin
 // Atom feed, the Kremlin speech titles and two Russian RSS feeds.
 func loadCorpus(tb testing.TB) []Document {
 	tb.Helper()
@@ -23,7 +24,7 @@ func loadCorpus(tb testing.TB) []Document {
 			Content string `xml:"content"`
 		} `xml:"entry"`
 	}
-	decodeXML(tb, "../testdata/kremlin-en-all-2018-01-07.atom.xml", &atom)
+	decodeXML(tb, corpus.Path(tb, "feeds/kremlin-en-all-2018-01-07.atom.xml"), &atom)
 	for _, e := range atom.Entries {
 		docs = append(docs, Document{Title: e.Title, Summary: e.Summary, Content: e.Content, Lang: "en"})
 	}
@@ -34,12 +35,12 @@ func loadCorpus(tb testing.TB) []Document {
 				Description string `xml:"description"`
 			} `xml:"channel>item"`
 		}
-		decodeXML(tb, "../testdata/"+name, &rss)
+		decodeXML(tb, corpus.Path(tb, "feeds/"+name), &rss)
 		for _, it := range rss.Items {
 			docs = append(docs, Document{Title: it.Title, Summary: it.Description, Lang: "ru"})
 		}
 	}
-	files, err := filepath.Glob("../testdata/kremlin_speeches/[12]*.json")
+	files, err := filepath.Glob(filepath.Join(corpus.Path(tb, "news/kremlin_speeches"), "[12]*.json"))
 	if err != nil || len(files) == 0 {
 		tb.Fatalf("no speeches: %v", err)
 	}

@@ -65,7 +65,7 @@ func inScope(rule map[string]bool, doc []string) bool {
 func (s *scratch) findWords() {
 	m := s.m
 	for f := range numFields {
-		toks := s.doc.fields[f].tokens
+		toks, text := s.doc.fields[f].tokens, s.doc.fields[f].text
 		for i := range toks {
 			t := &toks[i]
 			if t.unspaced {
@@ -76,6 +76,9 @@ func (s *scratch) findWords() {
 				s.wordAt(w, field(f), int32(i), t.start, t.end)
 			}
 			for _, w := range m.byExact[t.word] {
+				if cw := &m.words[w]; cw.Kind == WordAcronym && !acronymMatches(cw.spellings, text[t.start:t.end]) {
+					continue
+				}
 				s.wordAt(w, field(f), int32(i), t.start, t.end)
 			}
 			for _, n := range m.prefixLen {

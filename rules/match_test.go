@@ -1,12 +1,12 @@
 package rules
 
 import (
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/internal/corpus"
 )
 
 var testLists = map[string][]string{
@@ -59,6 +59,35 @@ var matchCases = []matchCase{
 	{"a prefix does not match in the middle of a word", "milit*", title("demilitarised zone"), false, ""},
 	{"a Cyrillic prefix matches", "воен*", title("военной активности"), true, "военной"},
 
+	// Russian forms from the dictionary.
+	{"Беларусь matches its genitive", "Беларусь", title("размещение ядерного оружия в Беларуси"), true, "Беларуси"},
+	{"Беларусь matches its instrumental", "Беларусь", title("граница с Беларусью"), true, "Беларусью"},
+	{"an oblique form as the query matches the nominative", "Беларуси", title("Беларусь и Россия"), true, "Беларусь"},
+	{"Балтия matches Балтии", "Балтия", title("в странах Балтии"), true, "Балтии"},
+	{"учения never matches учёные", "учения", title("Учёные Польши и Литвы"), false, ""},
+	{"ученые never matches учения", "ученые", title("учения у границ"), false, ""},
+	{"Русь does not match Россия's neighbours", "Русь", title("русский язык"), false, ""},
+	{"an adjective matches every case and gender", "натовский", title("в связи с натовскими учениями"), true, "натовскими"},
+	{"a form the affix rules miss is joined to its lemma", "Польша", title("граница с Польшей"), true, "Польшей"},
+	{"a word outside the dictionary declines by analogy", "Рыженков", title("заявление Рыженкова"), true, "Рыженкова"},
+	{"an indeclinable name matches itself", "Лукашенко", title("Лукашенко заявил"), true, "Лукашенко"},
+	{"a Russian phrase matches inflected adjective and noun", `"ядерное оружие"`, title("размещение ядерного оружия"), true, "ядерного оружия"},
+
+	// Words in capitals.
+	{"an acronym does not match lower-case words", "НАТО", title("нате, Ната"), false, ""},
+	{"an acronym matches in capitals", "НАТО", title("силы НАТО"), true, "НАТО"},
+	{"an acronym of four letters matches Nato", "NATO", title("Nato allies"), true, "Nato"},
+	{"an acronym never matches the word in lower case", "WHO", title("who said it"), false, ""},
+	{"a three-letter acronym does not match title case", "WHO", title("Who said it"), false, ""},
+	{"an English acronym takes a plural", "NGO", title("NGOs say"), true, "NGOs"},
+	{"a Russian acronym read as a word declines", "МИД", title("глава МИДа"), true, "МИДа"},
+	{"a declined acronym keeps its capitals", "МИД", title("мида"), false, ""},
+	{"a spelt-out acronym is invariable", "ОДКБ", title("ОДКБа"), false, ""},
+	{"an acronym ending in a vowel is invariable", "НАТО", title("НАТОм"), false, ""},
+	{"a short acronym does not match a capitalised word", "ВС", title("Все"), false, ""},
+	{"an acronym inside a phrase", `"NATO summit"`, title("the Nato summit"), true, "Nato summit"},
+	{"full-width capitals are capitals", "NATO", title("ＮＡＴＯ"), true, "ＮＡＴＯ"},
+
 	// Phrases.
 	{"a phrase matches consecutive words", `"western borders"`, title("on the western borders of the CSTO"), true, "western borders"},
 	{"a phrase matches across punctuation", `"Russia NATO council"`, title("the Russia–NATO Council met"), true, "Russia–NATO Council"},
@@ -89,6 +118,16 @@ var matchCases = []matchCase{
 	{"NEAR works with Cyrillic and stems", "НАТО NEAR/4 граница", title("активность НАТО у западных границ"), true, "НАТО"},
 	{"NEAR needs the same field", "NATO NEAR/5 borders", Document{Title: "NATO", Summary: "borders"}, false, ""},
 	{"NEAR works with lists", "@nato NEAR/5 @west", title("НАТО у западные границы"), true, "НАТО"},
+
+	// NOT NEAR.
+	{"NOT NEAR drops a term near the other", "nuclear NOT NEAR/2 plant", title("the nuclear power plant"), false, ""},
+	{"NOT NEAR keeps a term far from the other", "nuclear NOT NEAR/2 plant", title("nuclear weapons, and a power plant"), true, "nuclear"},
+	{"NOT NEAR keeps one occurrence when another is near", "nuclear NOT NEAR/2 plant", title("a nuclear power plant was discussed, and then nuclear weapons"), true, "nuclear"},
+	{"NOT NEAR counts an overlapping term as near", `nuclear NOT NEAR/1 "nuclear family"`, title("the nuclear family"), false, ""},
+	{"NOT NEAR without the other is the term", "nuclear NOT NEAR/2 plant", title("nuclear weapons"), true, "nuclear"},
+	{"NOT NEAR looks in the same field only", "nuclear NOT NEAR/2 plant", Document{Title: "nuclear weapons", Summary: "power plant"}, true, "nuclear"},
+	{"NOT NEAR needs the term", "nuclear NOT NEAR/2 plant", title("weapons"), false, ""},
+	{"NOT NEAR with lists", "@nato NOT NEAR/3 @west", title("NATO summit in Poland"), false, ""},
 
 	// Fields.
 	{"a term looks in the summary by default", "NATO", Document{Summary: "<p>NATO</p>"}, true, "NATO"},
@@ -223,10 +262,7 @@ func ruleNames(ms []attache.Match) []string {
 }
 
 func TestSeedReportIsCaughtByTheNATOBordersRule(t *testing.T) {
-	raw, err := os.ReadFile("../testdata/seed-belarus-fm-csto-nato.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := corpus.Read(t, "news/seed-belarus-fm-csto-nato.txt")
 	head, body, _ := strings.Cut(string(raw), "\n")
 	m, err := Compile([]Rule{
 		{Name: "nato-west", Query: `@nato AND (@west OR @csto OR Belarus OR Беларусь)`},

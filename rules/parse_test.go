@@ -26,6 +26,11 @@ func TestParseErrorsSayWhereAndWhat(t *testing.T) {
 		{"NEAR after a group", "(NATO OR EU) NEAR/5 borders", 13, "NEAR/5 works between two terms"},
 		{"NEAR before a group", "borders NEAR/5 (NATO OR EU)", 8, "NEAR/5 works between two terms"},
 		{"NEAR chained", "a NEAR/2 b NEAR/2 c", 11, "NEAR cannot be chained"},
+		{"NOT NEAR with nothing after it", "nuclear NOT NEAR/2", 12, "NOT NEAR/2 needs a term after it"},
+		{"NOT NEAR before a group", "nuclear NOT NEAR/2 (plant OR family)", 12, "NOT NEAR/2 works between two terms"},
+		{"NOT NEAR after a group", "(nuclear OR atomic) NOT NEAR/2 plant", 24, "NOT NEAR/2 works between two terms"},
+		{"NOT NEAR chained", "a NOT NEAR/2 b NOT NEAR/2 c", 19, "NEAR cannot be chained"},
+		{"NOT NEAR alone", "NOT NEAR/2 plant", 0, "NOT NEAR/2 needs a term before it"},
 		{"AND at the end", "NATO AND", 5, "AND needs a term after it"},
 		{"AND at the start", "AND NATO", 0, "AND needs a term before it"},
 		{"OR at the end", "NATO OR", 5, "OR needs a term after it"},
@@ -77,6 +82,11 @@ func TestParseBuildsTheTree(t *testing.T) {
 		{"@nato /nat(o|ion)/", "(@nato AND /nat(o|ion)/)"},
 		{"北约", "~北约"},
 		{"Ёлка", "елка"},
+		{"nuclear NOT NEAR/3 plant", "nuclear NOT NEAR/3 plant"},
+		{"a NOT NEAR/3 b OR c", "(a NOT NEAR/3 b OR c)"},
+		{"a NOT b", "(a AND NOT b)"},
+		{"NATO Nato nato", "(NATO AND nato AND nato)"},
+		{"ОДКБ =НАТО НАТО*", "(ОДКБ AND =нато AND нато*)"},
 	}
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {

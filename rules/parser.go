@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+
+	"github.com/attache-dev/attache/text"
 )
 
 // Parse reads one query into its syntax tree. Lists (@name) are not resolved
@@ -119,6 +121,9 @@ func (p *parser) parseUnary() (Node, *SyntaxError) {
 	switch t := p.peek(); t.kind {
 	case tNot:
 		p.next()
+		if n := p.peek(); n.kind == tNear {
+			return nil, errAt(t.off, "NOT NEAR/%d needs a term before it", n.n)
+		}
 		if !startsUnary(p.peek().kind) {
 			return nil, errAt(t.off, "NOT needs a term after it")
 		}
@@ -159,8 +164,8 @@ func (p *parser) parsePrimary() (Node, *SyntaxError) {
 			return nil, errAt(p.peek().off, "unexpected %s", describe(p.peek()))
 		}
 		p.next()
-		if p.peek().kind == tNear {
-			return nil, errAt(p.peek().off, "NEAR/%d works between two terms, not groups: use a @list for alternatives", p.peek().n)
+		if near, not := p.nearNext(); near.kind == tNear {
+			return nil, errAt(near.off, "%sNEAR/%d works between two terms, not groups: use a @list for alternatives", not, near.n)
 		}
 		return n, nil
 	case tField:
@@ -177,23 +182,30 @@ func (p *parser) parsePrimary() (Node, *SyntaxError) {
 		if err != nil {
 			return nil, err
 		}
-		if p.peek().kind != tNear {
+		near, not := p.nearNext()
+		if near.kind != tNear {
 			return left, nil
 		}
-		near := p.next()
+		if not != "" {
+			p.next() // NOT
+		}
+		p.next() // NEAR/N
 		rt := p.next()
 		if rt.kind == tLParen {
-			return nil, errAt(near.off, "NEAR/%d works between two terms, not groups: use a @list for alternatives", near.n)
+			return nil, errAt(near.off, "%sNEAR/%d works between two terms, not groups: use a @list for alternatives", not, near.n)
 		}
 		if rt.kind != tWord && rt.kind != tPhrase && rt.kind != tRegex && rt.kind != tList {
-			return nil, errAt(near.off, "NEAR/%d needs a term after it", near.n)
+			return nil, errAt(near.off, "%sNEAR/%d needs a term after it", not, near.n)
 		}
 		right, err := termOf(rt, p.q)
 		if err != nil {
 			return nil, err
 		}
-		if p.peek().kind == tNear {
-			return nil, errAt(p.peek().off, "NEAR cannot be chained: write (a NEAR/5 b) AND (b NEAR/5 c)")
+		if next, _ := p.nearNext(); next.kind == tNear {
+			return nil, errAt(next.off, "NEAR cannot be chained: write (a NEAR/5 b) AND (b NEAR/5 c)")
+		}
+		if not != "" {
+			return &NotNear{Left: left, Right: right, N: near.n, Off: left.Off}, nil
 		}
 		return &Near{Left: left, Right: right, N: near.n, Off: left.Off}, nil
 	case tNear:
@@ -204,6 +216,16 @@ func (p *parser) parsePrimary() (Node, *SyntaxError) {
 		return nil, errAt(t.off, "the query ends where a term was expected")
 	}
 	return nil, errAt(t.off, "%s needs a term before it", describe(t))
+}
+
+// nearNext returns the NEAR/N token that comes next, directly or after NOT
+// (then not is "NOT "), or a token of another kind.
+func (p *parser) nearNext() (near lexeme, not string) {
+	t := p.peek()
+	if t.kind == tNot && p.toks[p.i+1].kind == tNear {
+		return p.toks[p.i+1], "NOT "
+	}
+	return t, ""
 }
 
 func startsPrimary(k tokKind) bool {
@@ -248,9 +270,14 @@ func analyzeTermText(s string, bare, exact bool) ([]Word, error) {
 			return nil, errors.New("* may only end a word, as in NAT*")
 		}
 		n := len(words)
-		text := cleanText(part)
+		text := text.Clean(part)
 		splitWords(text, func(st, e int, unspaced bool) {
-			for _, w := range foldedWords(text[st:e]) {
+			folded := foldedWords(text[st:e])
+			if raw := asWritten(text[st:e]); len(folded) == 1 && !unspaced && !exact && isAcronym(raw) {
+				words = append(words, Word{Kind: WordAcronym, Text: folded[0], Raw: raw})
+				return
+			}
+			for _, w := range folded {
 				kind := WordStem
 				switch {
 				case unspaced:
@@ -263,6 +290,7 @@ func analyzeTermText(s string, bare, exact bool) ([]Word, error) {
 		})
 		if prefix && len(words) > n && words[len(words)-1].Kind != WordSubstring {
 			words[len(words)-1].Kind = WordPrefix
+			words[len(words)-1].Raw = ""
 		}
 	}
 	if len(words) == 0 {

@@ -150,7 +150,7 @@ func (s *scratch) computeSpans(t int32, fields fieldMask, out []span) []span {
 				continue
 			}
 			for j := 1; j < len(seq.words); j++ {
-				if !s.m.words[seq.words[j]].matches(&toks[first+j]) {
+				if !s.m.words[seq.words[j]].matches(&toks[first+j], s.doc.fields[o.f].text) {
 					continue occurrences
 				}
 			}
@@ -164,11 +164,17 @@ func (s *scratch) computeSpans(t int32, fields fieldMask, out []span) []span {
 	return out
 }
 
-// matches compares a rule word with a document word, as the index does.
-func (w *compiledWord) matches(t *token) bool {
+// matches compares a rule word with a document word of a field's text, as
+// the index does.
+func (w *compiledWord) matches(t *token, text string) bool {
 	switch w.Kind {
 	case WordStem:
+		if w.forms != nil {
+			return !t.unspaced && w.forms[t.word]
+		}
 		return !t.unspaced && w.has[t.stem.stemmer] && w.stems[t.stem.stemmer] == t.stem.stem
+	case WordAcronym:
+		return !t.unspaced && acronymMatches(w.spellings, text[t.start:t.end])
 	case WordExact:
 		return t.word == w.Text
 	case WordPrefix:
@@ -211,6 +217,8 @@ func (s *scratch) eval(n *cnode) bool {
 		return s.mayOccur(n.term) && hasField(s.spans(n.term, n.fields), n.fields)
 	case opNear:
 		return s.mayOccur(n.term) && s.mayOccur(n.term2) && s.nearPairs(n, nil)
+	case opNotNear:
+		return s.mayOccur(n.term) && s.notNear(n, nil)
 	case opAnd:
 		for i := range n.kids {
 			if !s.eval(&n.kids[i]) {
@@ -266,6 +274,42 @@ func (s *scratch) nearPairs(n *cnode, hits *[]attache.Hit) bool {
 	return found
 }
 
+// notNear reports whether the left term of a NOT NEAR node occurs with no
+// occurrence of the right term within its distance (overlapping counts as
+// near); with hits non-nil it adds every such occurrence.
+func (s *scratch) notNear(n *cnode, hits *[]attache.Hit) bool {
+	left := s.spans(n.term, n.fields)
+	var right []span
+	if s.mayOccur(n.term2) {
+		right = s.spans(n.term2, n.fields)
+	}
+	found := false
+	for i := range left {
+		l := &left[i]
+		if !n.fields.has(l.f) || anyWithin(l, right, n.near) {
+			continue
+		}
+		if hits == nil {
+			return true
+		}
+		found = true
+		*hits = append(*hits, s.hit(n.term, l))
+	}
+	return found
+}
+
+// anyWithin reports an occurrence among others in a's field at most n words
+// from it, or overlapping it.
+func anyWithin(a *span, others []span, n int) bool {
+	for j := range others {
+		b := &others[j]
+		if b.f == a.f && max(b.first-a.last, a.first-b.last) <= n {
+			return true
+		}
+	}
+	return false
+}
+
 // near reports two distinct occurrences within n words of each other.
 func near(a, b *span, n int) bool {
 	if a.start == b.start && a.end == b.end {
@@ -286,6 +330,8 @@ func (s *scratch) collect(n *cnode, hits *[]attache.Hit) {
 		}
 	case opNear:
 		s.nearPairs(n, hits)
+	case opNotNear:
+		s.notNear(n, hits)
 	case opAnd, opOr:
 		for i := range n.kids {
 			if s.eval(&n.kids[i]) {

@@ -28,6 +28,7 @@ const (
 	stemNorwegian
 	stemHungarian
 	stemRussian
+	numStemmers
 )
 
 // latinStemmers are the stemmers a Latin-script query word is indexed under,
@@ -43,6 +44,12 @@ var stemFuncs = [...]func(string, bool) string{
 	stemHungarian: hungarian.Stem,
 	stemRussian:   russian.Stem,
 }
+
+// cyrillicStemmer is the stemmer of Cyrillic words: none, since Russian
+// query words are expanded into their forms (morph.go) and document words
+// are compared as they are. The benchmarks set it to stemRussian, for a
+// baseline of the Snowball matching that the forms replaced.
+var cyrillicStemmer = stemNone
 
 // nonLatinLangs are languages whose own script is not Latin. Latin-script
 // words in their texts are mostly English names and terms, so they get the
@@ -121,13 +128,14 @@ type stemKey struct {
 }
 
 // docStemmer chooses the stemmer for a folded word of a document whose Latin
-// words use latin.
+// words use latin. Cyrillic words are not stemmed: Russian query words are
+// expanded into their forms instead (morph.go).
 func docStemmer(w string, latin stemmer) stemmer {
 	switch scriptOf(w) {
-	case scriptCyrillic:
-		return stemRussian
 	case scriptLatin:
 		return latin
+	case scriptCyrillic:
+		return cyrillicStemmer
 	}
 	return stemNone
 }

@@ -6,6 +6,7 @@ type cop uint8
 const (
 	opTerm cop = iota
 	opNear
+	opNotNear
 	opAnd
 	opOr
 	opNot
@@ -16,7 +17,7 @@ type cnode struct {
 	op     cop
 	kids   []cnode
 	term   int32
-	term2  int32 // NEAR's right-hand term
+	term2  int32 // NEAR's (or NOT NEAR's) right-hand term
 	near   int
 	fields fieldMask
 }
@@ -49,7 +50,7 @@ func (c *compiler) buildTriggers() {
 // without a literal to look for).
 func (c *compiler) triggers(n *cnode) (set []int32, ok bool) {
 	switch n.op {
-	case opTerm:
+	case opTerm, opNotNear:
 		return c.termTriggers(n.term)
 	case opNear:
 		l, lok := c.termTriggers(n.term)

@@ -1,36 +1,30 @@
-// Package store is attaché's only memory between cycles: the state of each
-// feed (validators for conditional GET, errors, whether the first poll is
-// done), the items already seen with their text (for backtests), the record
-// of which story was alerted to which destination for which rule, and the
-// queue of alerts waiting for delivery.
+// Package store is the contract of attaché's only memory between cycles:
+// the state of each feed (validators for conditional GET, errors, whether
+// the first poll is done), the items already seen with their text (for
+// backtests), the record of which story was alerted to which destination
+// for which rule, and the queue of alerts waiting for delivery.
 //
-// Everything lives in one SQLite file, opened through modernc.org/sqlite (pure
-// Go, so the binary builds without cgo). The SQL is kept to what PostgreSQL
-// also accepts, so that a shared store can later offer the same API.
+// It holds the interface a backend implements (Store), the values that
+// cross it and the errors callers decide by; store/sqlite is the embedded
+// backend, and store/storetest is the suite every backend passes. The
+// packages that use a store state the smaller interfaces they need.
 //
-// Times are stored as integer milliseconds since the Unix epoch, in UTC, and
-// come back as UTC values truncated to the millisecond; a zero time is stored
-// as NULL and comes back zero.
+// Times come back in UTC, truncated to the millisecond; a zero time stays
+// zero.
 package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
-	"io/fs"
-	"net/url"
-	"os"
-	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+	"github.com/attache-dev/attache"
 )
 
 // Errors that callers decide by; match them with errors.Is.
 var (
-	// ErrSchemaTooNew means the file was last migrated by a newer attaché
-	// than this one: running on would risk misreading or damaging it.
+	// ErrSchemaTooNew means the state was last migrated by a newer
+	// attaché than this one: running on would risk misreading or damaging it.
 	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 	// ErrNotFound means no alert has the given id.
 	ErrNotFound = errors.New("not found")
@@ -39,188 +33,128 @@ var (
 	ErrStatus = errors.New("alert status does not allow this change")
 )
 
-// busyTimeout is how long a statement waits for a lock held by another
-// process using the same file (say `attache test --since` next to the
-// daemon) before it fails.
-const busyTimeout = 10 * time.Second
+// Store is the contract of a backend: everything the watcher, the
+// dispatcher, the status page and the commands keep between cycles. Every
+// method is safe for concurrent use. store/storetest checks a backend
+// against it.
+type Store interface {
+	// Feeds.
 
-// fileMode is the mode of a state file the store creates. Item text is
-// public, but who was alerted about what, and when, is the analysts' own.
-const fileMode fs.FileMode = 0o600
+	// FeedState returns the saved state of one feed. A feed never saved gives
+	// a FeedState with only Feed set and Known false, and no error.
+	FeedState(ctx context.Context, feed string) (FeedState, error)
+	// FeedStates returns the saved state of every feed ever saved, by name.
+	// Feeds since removed from the configuration are included.
+	FeedStates(ctx context.Context) ([]FeedState, error)
+	// SaveFeedState creates or replaces the state of st.Feed. Use it after a
+	// poll that recorded nothing (an error, a 304); a poll with items saves its
+	// state through Record, in the same transaction.
+	SaveFeedState(ctx context.Context, st FeedState) error
 
-// Store is a handle on the state file. It is safe for concurrent use by
-// several goroutines (the poller and the dispatcher share one).
-type Store struct {
-	db *sql.DB
-}
+	// Items.
 
-// Open opens the state file at path, creating it with mode 0600 when it does
-// not exist, and brings its schema up to date. It fails with ErrSchemaTooNew
-// when the file was written by a newer version.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" {
-		return nil, errors.New("open store: empty path")
-	}
-	if err := createFile(path); err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	// One connection for the whole process. SQLite allows one writer at a
-	// time anyway; with a pool, a transaction that reads and then writes can
-	// meet another connection's write lock and fail with SQLITE_BUSY however
-	// long busy_timeout is, and each pooled connection would hold its own
-	// page cache. Queuing in database/sql instead gives every caller a
-	// consistent order and no busy errors inside the process; busy_timeout is
-	// kept for other processes. The cost is that a long read delays a write,
-	// which at a few polls a minute does not matter. The one rule it imposes
-	// inside this package: never query while a *sql.Rows is still open, or
-	// the second query waits forever for the connection the first holds.
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
+	// Unseen returns those of keys that feed has not recorded, in their first
+	// order, each once. For a feed never polled that is all of them.
+	Unseen(ctx context.Context, feed string, keys []string) ([]string, error)
+	// SeenStories returns which of stories some recorded item (of any feed)
+	// already tells. A feed that rewrites its GUIDs, or a second feed carrying a
+	// story another one had, brings no news: the poller records such items
+	// without alerting them.
+	SeenStories(ctx context.Context, stories []string) (map[string]bool, error)
+	// CountItems returns how many items of feed are recorded.
+	CountItems(ctx context.Context, feed string) (int, error)
+	// ItemsSince returns every recorded item first seen at or after since, in
+	// the order they were first seen, for a backtest of the rules. The date is
+	// that of first sight, not of publication: a feed's publication dates can
+	// be missing, wrong or years old, while first sight is when attaché would
+	// have alerted. Items older than the retention are gone.
+	//
+	// The whole result is held in memory; at a few thousand items a day that
+	// is tens of megabytes for the default 90 days.
+	ItemsSince(ctx context.Context, since time.Time) ([]attache.Item, error)
 
-	s := &Store{db: db}
-	if err := s.checkSettings(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	if err := migrate(ctx, db, time.Now()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	if err := matchSidecarModes(path); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	return s, nil
-}
+	// The durability point of a poll.
 
-// Close closes the state file. SQLite folds the write-ahead log back into
-// the file when its last connection closes.
-func (s *Store) Close() error {
-	return s.db.Close()
-}
+	// Record is the durability point of a poll. In one transaction it records
+	// the batch's items as seen, saves the feed's state and queues its alerts;
+	// if anything fails, nothing of the batch is written.
+	//
+	// Each alert is queued with only those of its matches whose rule has not
+	// yet alerted the same story (Item.Story) to the same destination, whichever
+	// feed carried it then; an alert left with no match is dropped, and so is
+	// one whose id is already in the queue. Record returns the alerts it queued,
+	// as Due will return them.
+	Record(ctx context.Context, b RecordBatch) ([]attache.Alert, error)
 
-// Ping checks that the state file can still be read, for readiness probes.
-func (s *Store) Ping(ctx context.Context) error {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
-		return fmt.Errorf("ping store: %w", err)
-	}
-	return nil
-}
+	// The alert queue.
 
-// createFile creates path with fileMode when it does not exist yet, so that
-// SQLite never creates it with the process umask. An existing file keeps the
-// mode its owner gave it.
-func createFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
-	if errors.Is(err, fs.ErrExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	// The umask may have taken bits away from fileMode; set it exactly.
-	return os.Chmod(path, fileMode)
-}
+	// Due returns up to limit alerts for destination that are queued and due at
+	// now, oldest first (by queueing time, then by the item's publication).
+	Due(ctx context.Context, destination string, now time.Time, limit int) ([]attache.Alert, error)
+	// Destinations returns, sorted, the destinations that have queued alerts,
+	// due or not.
+	Destinations(ctx context.Context) ([]string, error)
+	// MarkInFlight moves a queued alert to in_flight and counts an attempt. The
+	// dispatcher calls it just before sending, so that a crash during the send
+	// is visible at the next start (see RequeueInFlight). It fails with
+	// ErrStatus if the alert is not queued.
+	MarkInFlight(ctx context.Context, id string, now time.Time) error
+	// MarkDelivered records that an in-flight alert was sent. The commit is
+	// durable: a delivered alert stays delivered after a power cut.
+	MarkDelivered(ctx context.Context, id string, now time.Time) error
+	// MarkRetry returns an in-flight alert to the queue after a transient
+	// failure, not due before next.
+	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
+	// MarkUnknown returns an in-flight alert to the queue after a send whose
+	// outcome is unknown (the request went out, no answer came), not due
+	// before next. Like MarkRetry, and besides it counts the send in
+	// Alert.Unknown and, the first time, sets Alert.UnknownSince to the time
+	// MarkInFlight was given for the send. Both stay until the alert is
+	// delivered or dead.
+	MarkUnknown(ctx context.Context, id string, next time.Time, errText string) error
+	// MarkDead gives up on an alert after a permanent failure. The alert is
+	// kept, with errText, until pruned. It applies to a queued alert too, for a
+	// dispatcher that gives up without sending (a destination removed from the
+	// configuration, say).
+	MarkDead(ctx context.Context, id string, errText string) error
+	// RequeueInFlight returns to the queue every alert left in flight, and
+	// says how many. The dispatcher calls it once as it starts: an
+	// alert in flight then was being sent when the process stopped, and may
+	// or may not have arrived, so its outcome is unknown: it is counted as
+	// MarkUnknown counts it, and the dispatcher looks for it at the
+	// destination before sending it again, where it can.
+	RequeueInFlight(ctx context.Context) (int, error)
 
-// matchSidecarModes gives the write-ahead log and shared-memory files the
-// mode of the database file: they hold the same data.
-func matchSidecarModes(path string) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		err := os.Chmod(path+suffix, info.Mode().Perm())
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
-}
+	// Reports, for metrics and the status page.
 
-// dsn builds the driver's connection string. The pragmas are in it, rather
-// than run once after opening, so that they hold for any connection
-// database/sql opens later. Immediate transactions take the write lock at
-// BEGIN, where busy_timeout can wait for it, instead of failing at the first
-// write.
-func dsn(path string) string {
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	// FULL: a commit that records an alert as sent, or an item as seen,
-	// must survive a power cut, or the alert would be sent again.
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	// A URI, with the path escaped, so that a '?' or '#' in a file name is
-	// not taken for the start of the parameters.
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
-}
+	// Alerts returns the latest limit alerts in any status, newest first, for a
+	// status page.
+	Alerts(ctx context.Context, limit int) ([]attache.Alert, error)
+	// QueueStats returns the state of the queue per destination, sorted by
+	// destination, for metrics and the status page.
+	QueueStats(ctx context.Context) ([]QueueStat, error)
+	// RuleCounts returns, for each rule that has alerted anything still within
+	// retention, how many alerts it produced: one per story and destination,
+	// whichever feed carried the story, counted for every rule an alert names.
+	// Rules that produced nothing are absent: the caller knows the configured
+	// rules and shows them as zero.
+	RuleCounts(ctx context.Context) (map[string]int, error)
 
-// checkSettings verifies that the pragmas took: WAL mode in particular can
-// be refused (on some network file systems) without an error.
-func (s *Store) checkSettings(ctx context.Context) error {
-	var mode string
-	if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
-		return fmt.Errorf("read journal mode: %w", err)
-	}
-	if !strings.EqualFold(mode, "wal") {
-		return fmt.Errorf("journal mode is %q, want wal", mode)
-	}
-	var fk int
-	if err := s.db.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
-		return fmt.Errorf("read foreign_keys: %w", err)
-	}
-	if fk != 1 {
-		return fmt.Errorf("foreign_keys is %d, want 1", fk)
-	}
-	return nil
-}
+	// Upkeep.
 
-// querier is what both *sql.DB and *sql.Tx offer, so that a helper can run
-// inside Record's transaction or on its own.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// toMS converts a time to what the database stores: Unix milliseconds, or
-// NULL for the zero time.
-func toMS(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixMilli()
-}
-
-// fromMS is the inverse of toMS.
-func fromMS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return fromMSValue(v.Int64)
-}
-
-// fromMSValue converts stored milliseconds known not to be NULL.
-func fromMSValue(ms int64) time.Time {
-	return time.UnixMilli(ms).UTC()
-}
-
-// truncMS gives t as it will read back from the database.
-func truncMS(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return time.UnixMilli(t.UnixMilli()).UTC()
+	// Prune deletes, in one transaction, what is older than before: items first
+	// seen before it, delivered and dead alerts queued before it, and alerted
+	// records made before it. Queued and in-flight alerts are never deleted,
+	// however old: they are still owed to their destination.
+	//
+	// The trade-off: an item whose record is pruned is new again if it is still
+	// in its feed (or comes back), and it will be alerted again. Retention must
+	// therefore be longer than any item stays in a feed, which is why it
+	// defaults to 90 days. Pruning the alerted records at the same age keeps the
+	// two consistent: a story is alerted again only when its item is new again.
+	Prune(ctx context.Context, before time.Time) (PruneResult, error)
+	// Close closes the store; nothing may be called after it.
+	Close() error
+	// Ping checks that the state can still be read, for readiness probes.
+	Ping(ctx context.Context) error
 }

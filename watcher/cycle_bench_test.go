@@ -17,11 +17,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attache-dev/attache"
+
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/attache-dev/attache/internal/corpus"
 	"github.com/attache-dev/attache/rules"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/source"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // The cycle benchmark polls 1,000 feeds of 50 items each, served by a local
@@ -42,9 +46,9 @@ const (
 // benchEntries are real Kremlin entries (title, summary, content) that the
 // generated feeds repeat, so that items have realistic sizes and markup.
 var benchEntries = sync.OnceValue(func() []string {
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "kremlin-en-all-2018-01-07.atom.xml"))
+	raw, err := os.ReadFile(filepath.Join(corpus.Dir(), "feeds", "kremlin-en-all-2018-01-07.atom.xml"))
 	if err != nil {
-		panic(err)
+		panic(err) // the benchmark checked that the corpus is there
 	}
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(raw))
 	if err != nil {
@@ -127,6 +131,7 @@ func peakHeap(fn func()) uint64 {
 }
 
 func BenchmarkCycle(b *testing.B) {
+	corpus.Path(b, "feeds/kremlin-en-all-2018-01-07.atom.xml") // skips when absent
 	if testing.Short() {
 		b.Skip("polls 1,000 feeds")
 	}
@@ -134,9 +139,9 @@ func BenchmarkCycle(b *testing.B) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	ts.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = benchConcurrency
-	feeds := make([]Feed, benchFeeds)
+	feeds := make([]attache.Feed, benchFeeds)
 	for i := range feeds {
-		feeds[i] = Feed{Name: fmt.Sprintf("feed-%d", i), URL: fmt.Sprintf("%s/%d", ts.URL, i), Lang: "en"}
+		feeds[i] = attache.Feed{Name: fmt.Sprintf("feed-%d", i), URL: fmt.Sprintf("%s/%d", ts.URL, i), Lang: "en"}
 	}
 	var bareNs, fullNs float64
 
@@ -171,7 +176,7 @@ func BenchmarkCycle(b *testing.B) {
 	})
 
 	// The real cycle, on a real SQLite file: rules, store, everything.
-	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -184,11 +189,11 @@ func BenchmarkCycle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rs := &Ruleset{Matcher: m, Rules: map[string]RuleInfo{}}
+	rs := &Ruleset{Matcher: m, Rules: map[string]attache.Rule{}}
 	for _, n := range []string{"nato-west", "csto", "security"} {
-		rs.Rules[n] = RuleInfo{Notify: []string{"log"}}
+		rs.Rules[n] = attache.Rule{Notify: []string{"log"}}
 	}
-	p := NewPoller(NewFetcher(Options{}), st, rs, PollerOptions{})
+	p := NewPoller(source.NewFetcher(source.Options{}), st, rs, PollerOptions{})
 	check := func(res []PollResult) {
 		for _, r := range res {
 			if r.Err != nil {
@@ -223,7 +228,7 @@ func BenchmarkCycle(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			heap = max(heap, peakHeap(func() {
 				for _, r := range p.PollAll(context.Background(), feeds, benchConcurrency) {
-					if r.Class != ClassNotModified {
+					if r.Class != attache.PollNotModified {
 						b.Fatalf("feed %s: %s %v", r.Feed, r.Class, r.Err)
 					}
 				}

@@ -13,25 +13,21 @@ import (
 // HealthRule is the rule name that feed-health alerts carry.
 const HealthRule = "feed-health"
 
-// DefaultStaleAfter is how long a feed without its own StaleAfter may fail
-// before a health alert says so.
-const DefaultStaleAfter = 24 * time.Hour
-
 // healthOnFailure updates the feed's failure run and returns the health
 // alert to queue when the feed has just become unhealthy: failing for
 // longer than its stale_after, or answering with something that is not a
 // feed (a bot check, a moved page) or with a list page whose selectors
 // match nothing (a new layout), which no retry will cure. It is raised
 // once per run of failures, never once per failed poll.
-func healthOnFailure(f Feed, st *store.FeedState, class, msg string, now time.Time, dests []string) []attache.Alert {
+func healthOnFailure(f attache.Feed, st *store.FeedState, class attache.PollClass, msg string, now time.Time, dests []string) []attache.Alert {
 	if st.FailingSince.IsZero() {
 		st.FailingSince = now
 	}
 	stale := f.StaleAfter
 	if stale <= 0 {
-		stale = DefaultStaleAfter
+		stale = attache.DefaultStaleAfter
 	}
-	if st.HealthAlerted || len(dests) == 0 || (!immediate(class) && now.Sub(st.FailingSince) < stale) {
+	if st.HealthAlerted || len(dests) == 0 || (!class.Immediate() && now.Sub(st.FailingSince) < stale) {
 		return nil
 	}
 	st.HealthAlerted = true
@@ -41,15 +37,9 @@ func healthOnFailure(f Feed, st *store.FeedState, class, msg string, now time.Ti
 	return healthAlerts(f, st.FailingSince, "down", title, summary, attache.SeverityWarning, now, dests)
 }
 
-// immediate reports the failure classes that no retry cures, alerted at
-// their first occurrence rather than after stale_after.
-func immediate(class string) bool {
-	return class == ClassNotAFeed || class == ClassSelectorsMatchedNothing
-}
-
 // healthOnSuccess ends the feed's failure run and returns the recovery
 // alert when its failure was alerted.
-func healthOnSuccess(f Feed, st *store.FeedState, now time.Time, dests []string) []attache.Alert {
+func healthOnSuccess(f attache.Feed, st *store.FeedState, now time.Time, dests []string) []attache.Alert {
 	since, alerted := st.FailingSince, st.HealthAlerted
 	st.FailingSince, st.HealthAlerted = time.Time{}, false
 	if !alerted || len(dests) == 0 {
@@ -63,7 +53,7 @@ func healthOnSuccess(f Feed, st *store.FeedState, now time.Time, dests []string)
 // healthAlerts builds one alert per destination. Its story names the feed,
 // the run of failures and the event, so the store's dedup lets each event
 // through once.
-func healthAlerts(f Feed, since time.Time, event, title, summary string, sev attache.Severity, now time.Time, dests []string) []attache.Alert {
+func healthAlerts(f attache.Feed, since time.Time, event, title, summary string, sev attache.Severity, now time.Time, dests []string) []attache.Alert {
 	key := "health:" + event + ":" + strconv.FormatInt(since.UnixMilli(), 10)
 	it := attache.Item{
 		Feed: f.Name, Key: key, Story: "health:" + f.Name + ":" + key,

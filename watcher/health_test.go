@@ -25,7 +25,7 @@ func TestAFeedFailingLongerThanStaleAfterRaisesOneAlertAndOneRecovery(t *testing
 	srv := &feedServer{}
 	srv.set(rss(old(1)))
 	ts := serve(t, srv.handler)
-	feed := Feed{Name: "f", URL: ts.URL, StaleAfter: 2 * time.Hour}
+	feed := attache.Feed{Name: "f", URL: ts.URL, StaleAfter: 2 * time.Hour}
 	fx.p.Poll(ctx, feed)
 
 	srv.mu.Lock()
@@ -46,7 +46,7 @@ func TestAFeedFailingLongerThanStaleAfterRaisesOneAlertAndOneRecovery(t *testing
 	srv.status = 0
 	srv.mu.Unlock()
 	fx.now = fx.now.Add(7 * time.Hour) // past the longest backoff
-	if out := fx.p.Poll(ctx, feed); out.Class != ClassOK && out.Class != ClassNotModified {
+	if out := fx.p.Poll(ctx, feed); out.Class != attache.PollOK && out.Class != attache.PollNotModified {
 		t.Fatalf("recovery poll = %+v", out)
 	}
 	fx.p.Poll(ctx, feed)
@@ -65,7 +65,7 @@ func TestAFeedFailingBrieflyRaisesNoAlert(t *testing.T) {
 	fx := newPollFixture(t, 0)
 	srv := &feedServer{status: http.StatusBadGateway}
 	ts := serve(t, srv.handler)
-	feed := Feed{Name: "f", URL: ts.URL, StaleAfter: 24 * time.Hour}
+	feed := attache.Feed{Name: "f", URL: ts.URL, StaleAfter: 24 * time.Hour}
 	fx.p.Poll(ctx, feed)
 	fx.now = fx.now.Add(time.Hour)
 	fx.p.Poll(ctx, feed)
@@ -86,7 +86,7 @@ func TestAPageThatIsNotAFeedIsAlertedAtOnce(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write(readTestdata(t, "botcheck-f5.html"))
 	})
-	feed := Feed{Name: "mid-ru", URL: page.URL}
+	feed := attache.Feed{Name: "mid-ru", URL: page.URL}
 	fx.p.Poll(ctx, feed)
 	fx.now = fx.now.Add(time.Minute)
 	fx.p.Poll(ctx, feed)

@@ -7,19 +7,18 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/attache-dev/attache"
 )
 
 // testNow is the clock of every test: after the captures were made.
 var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
 
-// readTestdata reads a fixture of this package, or else a capture shared by
-// the whole project in ../testdata.
+// readTestdata reads a fixture of package source, whose captures of pages
+// these tests serve.
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if os.IsNotExist(err) {
-		b, err = os.ReadFile(filepath.Join("..", "testdata", name))
-	}
+	b, err := os.ReadFile(filepath.Join("..", "source", "testdata", name))
 	if err != nil {
 		t.Fatalf("read testdata: %v", err)
 	}
@@ -34,18 +33,13 @@ func serve(t *testing.T, h http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
-// serveBytes answers every request with body and the given Content-Type.
-func serveBytes(t *testing.T, contentType string, body []byte) *httptest.Server {
+// statementsSpec is the selectors of the Belarus ministry's list page, as
+// rules.yaml ships them.
+func statementsSpec(t testing.TB, follow bool) *attache.HTMLSpec {
 	t.Helper()
-	return serve(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		_, _ = w.Write(body)
-	})
-}
-
-func newTestFetcher(opts Options) *Fetcher {
-	if opts.Now == nil {
-		opts.Now = func() time.Time { return testNow }
+	s := &attache.HTMLSpec{Item: "a.tabs-content__item", Title: "h2", Link: "@href", Date: "span.date._small"}
+	if follow {
+		s.Follow, s.Content = true, "section.content-page"
 	}
-	return NewFetcher(opts)
+	return s
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attache-dev/attache"
+
 	"github.com/attache-dev/attache/rules"
 )
 
@@ -85,10 +87,10 @@ func TestPollingAListPageReadsOnlyNewItemsPagesAndMatchesTheirText(t *testing.T)
 	ctx := context.Background()
 	fx := newPollFixture(t, 0, rules.Rule{Name: "nato", Query: "NATO"})
 	site, url := newStatementSite(t)
-	feed := Feed{Name: "mfa-by", URL: url, Lang: "en", HTML: statementsSpec(t, true)}
+	feed := attache.Feed{Name: "mfa-by", URL: url, Lang: "en", HTML: statementsSpec(t, true)}
 
 	site.set(statementEntry{"a", "Statement A", "About NATO.", ""}, statementEntry{"b", "Statement B", "About trade.", ""})
-	if out := fx.p.Poll(ctx, feed); out.Class != ClassOK || !out.First || out.New != 2 || out.Queued != 0 {
+	if out := fx.p.Poll(ctx, feed); out.Class != attache.PollOK || !out.First || out.New != 2 || out.Queued != 0 {
 		t.Fatalf("first poll = %+v, want a silent baseline of 2", out)
 	}
 	if n := site.pageRequests(); n != 0 {
@@ -107,7 +109,7 @@ func TestPollingAListPageReadsOnlyNewItemsPagesAndMatchesTheirText(t *testing.T)
 	site.mu.Unlock()
 	fx.now = fx.now.Add(10 * time.Minute)
 	out := fx.p.Poll(ctx, feed)
-	if out.Class != ClassOK || out.New != 3 {
+	if out.Class != attache.PollOK || out.New != 3 {
 		t.Fatalf("second poll = %+v, want 3 new items", out)
 	}
 	site.mu.Lock()
@@ -134,7 +136,7 @@ func TestPollingAListPageReadsOnlyNewItemsPagesAndMatchesTheirText(t *testing.T)
 
 	fx.now = fx.now.Add(10 * time.Minute)
 	before := site.pageRequests()
-	if out := fx.p.Poll(ctx, feed); out.Class != ClassOK || out.New != 0 {
+	if out := fx.p.Poll(ctx, feed); out.Class != attache.PollOK || out.New != 0 {
 		t.Fatalf("third poll = %+v, want nothing new", out)
 	}
 	if n := site.pageRequests() - before; n != 0 {
@@ -150,14 +152,14 @@ func TestAFirstPollReadsThePagesOfItemsWithinBackfillOnly(t *testing.T) {
 		statementEntry{"old", "Statement of last year", "NATO at the borders.", "02.11.2025"},
 		statementEntry{"undated", "Statement without a date", "NATO at the borders.", ""},
 	)
-	out := fx.p.Poll(context.Background(), Feed{Name: "mfa-by", URL: url, HTML: statementsSpec(t, true)})
+	out := fx.p.Poll(context.Background(), attache.Feed{Name: "mfa-by", URL: url, HTML: statementsSpec(t, true)})
 	site.mu.Lock()
 	got := fmt.Sprint(site.requests)
 	site.mu.Unlock()
 	if got != "map[fresh:1]" {
 		t.Errorf("the first poll read pages %s: want only the one inside backfill, which can be alerted", got)
 	}
-	if out.Class != ClassOK || out.Queued != 1 {
+	if out.Class != attache.PollOK || out.Queued != 1 {
 		t.Errorf("first poll = %+v, want the item inside backfill alerted on its page's text", out)
 	}
 }
@@ -166,7 +168,7 @@ func TestALayoutChangeRaisesOneHealthAlertAtOnceAndOneOnRecovery(t *testing.T) {
 	ctx := context.Background()
 	fx := newPollFixture(t, 0)
 	site, url := newStatementSite(t)
-	feed := Feed{Name: "mfa-by", URL: url, HTML: statementsSpec(t, false)}
+	feed := attache.Feed{Name: "mfa-by", URL: url, HTML: statementsSpec(t, false)}
 	site.set(statementEntry{"a", "Statement A", "", ""})
 	fx.p.Poll(ctx, feed)
 
@@ -176,7 +178,7 @@ func TestALayoutChangeRaisesOneHealthAlertAtOnceAndOneOnRecovery(t *testing.T) {
 	for i := range 3 {
 		fx.now = fx.now.Add(10 * time.Minute)
 		out := fx.p.Poll(ctx, feed)
-		if out.Class != ClassSelectorsMatchedNothing && out.Class != ClassBackoff {
+		if out.Class != attache.PollSelectorsMatchedNothing && out.Class != attache.PollBackoff {
 			t.Fatalf("poll %d after the redesign = %+v, want selectors_matched_nothing", i, out)
 		}
 	}
@@ -193,7 +195,7 @@ func TestALayoutChangeRaisesOneHealthAlertAtOnceAndOneOnRecovery(t *testing.T) {
 	site.layout = ""
 	site.mu.Unlock()
 	fx.now = fx.now.Add(7 * time.Hour)
-	if out := fx.p.Poll(ctx, feed); out.Class != ClassOK {
+	if out := fx.p.Poll(ctx, feed); out.Class != attache.PollOK {
 		t.Fatalf("recovery poll = %+v", out)
 	}
 	if got := fx.healthAlerts(t); len(got) != 2 || !strings.Contains(got[1].Item.Title, "recovered") {

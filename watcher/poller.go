@@ -2,48 +2,17 @@ package watcher
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/rules"
-	"github.com/attache-dev/attache/scrape"
+	"github.com/attache-dev/attache/internal/retry"
+	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 )
-
-// Feed is one configured feed as the poller sees it.
-type Feed struct {
-	Name     string
-	URL      string
-	Lang     string
-	Tags     []string
-	Schedule string // cron spec; empty takes the default
-	// StaleAfter is how long the feed may fail before a health alert;
-	// DefaultStaleAfter when zero.
-	StaleAfter time.Duration
-	// HTML, when set, makes the feed an HTML list page read through these
-	// selectors; with Follow, the pages of its new items are read too.
-	HTML *scrape.Spec
-}
-
-// RuleInfo is what alerts need of a rule besides its query.
-type RuleInfo struct {
-	Description string
-	Severity    attache.Severity
-	Notify      []string // destination names
-}
-
-// Ruleset is the compiled rules with what alerts need of each.
-type Ruleset struct {
-	Matcher *rules.Matcher
-	Rules   map[string]RuleInfo
-}
 
 // State is what the poller needs of the store.
 type State interface {
@@ -54,7 +23,7 @@ type State interface {
 	Record(ctx context.Context, b store.RecordBatch) ([]attache.Alert, error)
 }
 
-var _ State = (*store.Store)(nil)
+var _ State = store.Store(nil)
 
 // Poller runs one poll of a feed: fetch, parse, find the new items, match
 // them, and record items and alerts in one transaction.
@@ -74,7 +43,7 @@ type Poller struct {
 // pollConfig is what a configuration reload may change; a poll uses the one
 // current when it starts.
 type pollConfig struct {
-	fetcher  *Fetcher
+	fetcher  *source.Fetcher
 	rules    *Ruleset
 	backfill time.Duration
 	health   []string // destinations of feed-health alerts
@@ -96,7 +65,7 @@ type PollerOptions struct {
 }
 
 // NewPoller builds a poller over a fetcher, the state and the rules.
-func NewPoller(f *Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
+func NewPoller(f *source.Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
 	p := &Poller{state: st, now: opts.Now, log: opts.Logger, queued: opts.Queued, observe: opts.Observe}
 	if p.now == nil {
 		p.now = time.Now
@@ -111,16 +80,16 @@ func NewPoller(f *Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
 // Reconfigure swaps the fetcher, rules, backfill and health destinations
 // used by the polls that start from now on; polls under way finish with
 // what they started with.
-func (p *Poller) Reconfigure(f *Fetcher, rs *Ruleset, backfill time.Duration, healthNotify []string) {
+func (p *Poller) Reconfigure(f *source.Fetcher, rs *Ruleset, backfill time.Duration, healthNotify []string) {
 	p.conf.Store(&pollConfig{fetcher: f, rules: rs, backfill: backfill, health: healthNotify})
 }
 
 // PollResult is what one poll of one feed did.
 type PollResult struct {
 	Feed  string
-	Class string // Classify's classes, or "skipped" / "backoff"
-	Items int    // items in the feed
-	New   int    // items not seen before
+	Class attache.PollClass
+	Items int // items in the feed
+	New   int // items not seen before
 	// Restated counts new items whose story a recorded item already told
 	// (a rewritten GUID, the same link in another feed): not alerted.
 	Restated int
@@ -136,14 +105,6 @@ type PollResult struct {
 	Success bool
 }
 
-// Outcome classes besides Classify's.
-const (
-	ClassSkipped    = "skipped"     // a poll of the feed was still running
-	ClassBackoff    = "backoff"     // the feed failed repeatedly and waits
-	ClassStateError = "state_error" // the store failed
-	ClassCancelled  = "cancelled"   // shutdown cut the poll short
-)
-
 // Log keys.
 const (
 	keyFeed   = "feed"
@@ -156,10 +117,10 @@ const (
 
 // Poll polls one feed. A poll of the same feed still running makes it a
 // no-op ("skipped"): feeds are polled one at a time each.
-func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
+func (p *Poller) Poll(ctx context.Context, f attache.Feed) PollResult {
 	mu, _ := p.running.LoadOrStore(f.Name, &sync.Mutex{})
 	if !mu.(*sync.Mutex).TryLock() {
-		return PollResult{Feed: f.Name, Class: ClassSkipped}
+		return PollResult{Feed: f.Name, Class: attache.PollSkipped}
 	}
 	defer mu.(*sync.Mutex).Unlock()
 	start := time.Now()
@@ -167,7 +128,7 @@ func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
 	if p.observe != nil {
 		p.observe(out, time.Since(start))
 	}
-	if out.Class == ClassStateError {
+	if out.Class == attache.PollStateError {
 		// The feed was fine; the store was not. Nothing of the poll was
 		// recorded, so its items stay new for the next poll.
 		p.log.Error("poll not recorded", keyFeed, f.Name, keyErr, out.Err)
@@ -175,18 +136,18 @@ func (p *Poller) Poll(ctx context.Context, f Feed) PollResult {
 	return out
 }
 
-func (p *Poller) poll(ctx context.Context, f Feed, conf *pollConfig) PollResult {
+func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) PollResult {
 	now := p.now().UTC()
 	st, err := p.state.FeedState(ctx, f.Name)
 	if err != nil {
-		return PollResult{Feed: f.Name, Class: ClassStateError, Err: fmt.Errorf("feed %q: read state: %w", f.Name, err)}
+		return PollResult{Feed: f.Name, Class: attache.PollStateError, Err: fmt.Errorf("feed %q: read state: %w", f.Name, err)}
 	}
 	if wait := backoff(st.ConsecutiveErrors); wait > 0 && now.Before(st.LastPoll.Add(wait)) {
 		p.log.Debug("feed in backoff", keyFeed, f.Name, "until", st.LastPoll.Add(wait))
-		return PollResult{Feed: f.Name, Class: ClassBackoff}
+		return PollResult{Feed: f.Name, Class: attache.PollBackoff}
 	}
-	res, err := conf.fetcher.Items(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML},
-		Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
+	res, err := Read(ctx, conf.fetcher, f,
+		source.Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
 	if err != nil {
 		return p.failed(ctx, f, st, now, err, conf)
 	}
@@ -196,12 +157,12 @@ func (p *Poller) poll(ctx context.Context, f Feed, conf *pollConfig) PollResult 
 	st.Feed, st.LastPoll, st.LastSuccess, st.ConsecutiveErrors = f.Name, now, now, 0
 	health := healthOnSuccess(f, &st, now, conf.health)
 	if res.NotModified {
-		out := PollResult{Feed: f.Name, Class: ClassNotModified, Success: true}
+		out := PollResult{Feed: f.Name, Class: attache.PollNotModified, Success: true}
 		if err := p.saveState(ctx, st, health, now); err != nil {
-			out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
+			out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
 			return out
 		}
-		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassNotModified)
+		p.log.Debug("polled", keyFeed, f.Name, keyClass, attache.PollNotModified)
 		p.notifyQueued(len(health))
 		return out
 	}
@@ -233,17 +194,20 @@ func backoff(n int) time.Duration {
 	if n < 3 {
 		return 0
 	}
-	d := 5 * time.Minute << min(n-3, 10)
-	return min(d, 6*time.Hour)
+	return feedBackoff.Delay(n-2, 0)
 }
 
-func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
+// feedBackoff is the schedule of backoff, without jitter: a feed's
+// schedule already spreads its polls.
+var feedBackoff = retry.Backoff{Base: 5 * time.Minute, Max: 6 * time.Hour}
+
+func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
 	if ctx.Err() != nil {
 		// Shutting down: the feed did not fail, the poll was cut short. It
 		// is polled again after the restart; nothing is recorded.
-		return PollResult{Feed: f.Name, Class: ClassCancelled, Err: err}
+		return PollResult{Feed: f.Name, Class: attache.PollCancelled, Err: err}
 	}
-	class := Classify(err)
+	class := source.Classify(err)
 	msg := err.Error()
 	level := slog.LevelDebug
 	if msg != st.LastError || st.ConsecutiveErrors == 0 {
@@ -262,37 +226,4 @@ func (p *Poller) failed(ctx context.Context, f Feed, st store.FeedState, now tim
 		p.notifyQueued(len(health))
 	}
 	return PollResult{Feed: f.Name, Class: class, Err: err}
-}
-
-// alertID is stable for an item and destination, so the queue's unique key
-// stops the same alert being queued twice.
-func alertID(feed, key, destination string) string {
-	h := sha256.Sum256([]byte(feed + "\x00" + key + "\x00" + destination))
-	return hex.EncodeToString(h[:16])
-}
-
-// alertsFor builds one alert per destination for an item, naming every rule
-// that matched and notifies there.
-func alertsFor(it attache.Item, matches []attache.Match, rs *Ruleset, now time.Time) []attache.Alert {
-	byDest := map[string][]attache.Match{}
-	for _, m := range matches {
-		info := rs.Rules[m.Rule]
-		m.Description, m.Severity = info.Description, info.Severity
-		for _, d := range info.Notify {
-			byDest[d] = append(byDest[d], m)
-		}
-	}
-	dests := make([]string, 0, len(byDest))
-	for d := range byDest {
-		dests = append(dests, d)
-	}
-	sort.Strings(dests)
-	alerts := make([]attache.Alert, 0, len(dests))
-	for _, d := range dests {
-		alerts = append(alerts, attache.Alert{
-			ID: alertID(it.Feed, it.Key, d), Destination: d, Item: it, Matches: byDest[d],
-			Queued: now, Status: attache.AlertQueued, NextAttempt: now,
-		})
-	}
-	return alerts
 }

@@ -14,7 +14,8 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/source"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // feedItem is one entry of a generated RSS feed.
@@ -71,14 +72,14 @@ func (s *feedServer) handler(w http.ResponseWriter, r *http.Request) {
 }
 
 type pollFixture struct {
-	store *store.Store
+	store *sqlite.Store
 	p     *Poller
 	now   time.Time
 }
 
 func newPollFixture(t *testing.T, backfill time.Duration, rs ...rules.Rule) *pollFixture {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +91,12 @@ func newPollFixture(t *testing.T, backfill time.Duration, rs ...rules.Rule) *pol
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := map[string]RuleInfo{}
+	info := map[string]attache.Rule{}
 	for _, r := range rs {
-		info[r.Name] = RuleInfo{Severity: attache.SeverityHigh, Notify: []string{"log"}}
+		info[r.Name] = attache.Rule{Severity: attache.SeverityHigh, Notify: []string{"log"}}
 	}
 	fx := &pollFixture{store: st, now: testNow}
-	fx.p = NewPoller(NewFetcher(Options{Timeout: 2 * time.Second}), st, &Ruleset{Matcher: m, Rules: info},
+	fx.p = NewPoller(source.NewFetcher(source.Options{Timeout: 2 * time.Second}), st, &Ruleset{Matcher: m, Rules: info},
 		PollerOptions{Backfill: backfill, Now: func() time.Time { return fx.now }, HealthNotify: []string{"ops"}})
 	return fx
 }
@@ -119,16 +120,16 @@ func TestPollerAlertsOnlyTrulyNewItems(t *testing.T) {
 	fx := newPollFixture(t, 0)
 	srv := &feedServer{}
 	ts := serve(t, srv.handler)
-	feed := Feed{Name: "f", URL: ts.URL}
+	feed := attache.Feed{Name: "f", URL: ts.URL}
 
 	srv.set(rss(old(1), old(2), old(3)))
-	if out := fx.p.Poll(ctx, feed); out.Class != ClassOK || !out.First || out.New != 3 || out.Queued != 0 {
+	if out := fx.p.Poll(ctx, feed); out.Class != attache.PollOK || !out.First || out.New != 3 || out.Queued != 0 {
 		t.Fatalf("first poll = %+v, want a silent baseline of 3 items", out)
 	}
 
 	t.Run("an unchanged feed answers 304 and costs no parsing", func(t *testing.T) {
 		before := srv.full.Load()
-		if out := fx.p.Poll(ctx, feed); out.Class != ClassNotModified {
+		if out := fx.p.Poll(ctx, feed); out.Class != attache.PollNotModified {
 			t.Fatalf("poll = %+v, want not_modified", out)
 		}
 		if srv.full.Load() != before {
@@ -139,7 +140,7 @@ func TestPollerAlertsOnlyTrulyNewItems(t *testing.T) {
 		a, b, c := old(3), old(1), old(2)
 		a.date, b.date = testNow, testNow.Add(time.Minute)
 		srv.set(rss(a, b, c))
-		if out := fx.p.Poll(ctx, feed); out.Class != ClassOK || out.New != 0 || out.Queued != 0 {
+		if out := fx.p.Poll(ctx, feed); out.Class != attache.PollOK || out.New != 0 || out.Queued != 0 {
 			t.Fatalf("poll = %+v, want nothing new", out)
 		}
 	})
@@ -165,7 +166,7 @@ func TestPollerBackfillAlertsRecentItemsOnFirstPoll(t *testing.T) {
 	srv := &feedServer{}
 	srv.set(rss(old(1), old(2), old(5), feedItem{guid: "nodate", title: "NATO undated", link: "https://example.org/u"}))
 	ts := serve(t, srv.handler)
-	out := fx.p.Poll(context.Background(), Feed{Name: "f", URL: ts.URL})
+	out := fx.p.Poll(context.Background(), attache.Feed{Name: "f", URL: ts.URL})
 	if out.Queued != 2 {
 		t.Fatalf("poll = %+v, want the 2 items of the last 3 hours alerted (not the old one, not the undated one)", out)
 	}
@@ -178,7 +179,7 @@ func TestPollerAlertsTheSameStoryOnceAcrossFeeds(t *testing.T) {
 	a.set(rss())
 	b.set(rss())
 	ta, tb := serve(t, a.handler), serve(t, b.handler)
-	feeds := []Feed{{Name: "a", URL: ta.URL}, {Name: "b", URL: tb.URL}}
+	feeds := []attache.Feed{{Name: "a", URL: ta.URL}, {Name: "b", URL: tb.URL}}
 	fx.p.PollAll(ctx, feeds, 2)
 	story := feedItem{title: "NATO summit", link: "https://EXAMPLE.org/story?utm_source=rss#top"}
 	a.set(rss(feedItem{guid: "a-1", title: story.title, link: story.link}))
@@ -201,7 +202,7 @@ func TestPollerFailingFeedFailsAlone(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	feeds := []Feed{{Name: "bad", URL: tb.URL}, {Name: "hang", URL: hang.URL}, {Name: "good", URL: tg.URL}}
+	feeds := []attache.Feed{{Name: "bad", URL: tb.URL}, {Name: "hang", URL: hang.URL}, {Name: "good", URL: tg.URL}}
 	fx.p.PollAll(ctx, feeds, 3)
 	good.set(rss(old(1), feedItem{guid: "n", title: "NATO news", link: "https://example.org/n"}))
 	start := time.Now()
@@ -209,7 +210,7 @@ func TestPollerFailingFeedFailsAlone(t *testing.T) {
 	if time.Since(start) > 8*time.Second { // the hanging feed's 2 s timeout, with room for a busy machine
 		t.Fatalf("a hanging feed held the cycle for %v", time.Since(start))
 	}
-	if res[0].Class != ClassHTTPError || res[1].Class != ClassTimeout || res[2].Queued != 1 {
+	if res[0].Class != attache.PollHTTPError || res[1].Class != attache.PollTimeout || res[2].Queued != 1 {
 		t.Fatalf("results = %+v, want http_error, timeout, and the good feed alerted", res)
 	}
 	st, err := fx.store.FeedState(ctx, "bad")
@@ -218,7 +219,7 @@ func TestPollerFailingFeedFailsAlone(t *testing.T) {
 	}
 	t.Run("a feed that failed three times waits before its next poll", func(t *testing.T) {
 		fx.p.Poll(ctx, feeds[0])
-		if out := fx.p.Poll(ctx, feeds[0]); out.Class != ClassBackoff {
+		if out := fx.p.Poll(ctx, feeds[0]); out.Class != attache.PollBackoff {
 			t.Fatalf("fourth poll = %+v, want backoff", out)
 		}
 		fx.now = fx.now.Add(6 * time.Minute)
@@ -226,7 +227,7 @@ func TestPollerFailingFeedFailsAlone(t *testing.T) {
 		bad.status = 0
 		bad.body = rss(old(1))
 		bad.mu.Unlock()
-		if out := fx.p.Poll(ctx, feeds[0]); out.Class != ClassOK {
+		if out := fx.p.Poll(ctx, feeds[0]); out.Class != attache.PollOK {
 			t.Fatalf("poll after the wait = %+v, want ok", out)
 		}
 	})
@@ -236,11 +237,11 @@ func TestPollerSendsOneAlertPerDestinationNamingEveryRule(t *testing.T) {
 	ctx := context.Background()
 	fx := newPollFixture(t, 0, rules.Rule{Name: "nato", Query: "NATO"}, rules.Rule{Name: "summit", Query: "summit"})
 	rs := fx.p.conf.Load().rules
-	rs.Rules["summit"] = RuleInfo{Severity: attache.SeverityInfo, Notify: []string{"log", "oncall"}}
+	rs.Rules["summit"] = attache.Rule{Severity: attache.SeverityInfo, Notify: []string{"log", "oncall"}}
 	srv := &feedServer{}
 	srv.set(rss())
 	ts := serve(t, srv.handler)
-	feed := Feed{Name: "f", URL: ts.URL}
+	feed := attache.Feed{Name: "f", URL: ts.URL}
 	fx.p.Poll(ctx, feed)
 	srv.set(rss(feedItem{guid: "x", title: "NATO summit", link: "https://example.org/x"}))
 	if out := fx.p.Poll(ctx, feed); out.Queued != 2 {

@@ -7,89 +7,110 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/rules"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/text"
 )
 
 // maxBaselineReport bounds how many would-be alerts a first poll lists.
 const maxBaselineReport = 10
 
-// record finds the items the feed has not recorded yet, matches them, and
-// records items, state and alerts in one transaction.
-func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig, health []attache.Alert) PollResult {
-	out := PollResult{Feed: f.Name, Class: ClassOK, Items: len(items), First: !st.Baselined, Success: true}
+// triaged is what the store says of a poll's items.
+type triaged struct {
+	// fresh are the items not recorded before, in document order, each
+	// key once: all of them are recorded.
+	fresh []attache.Item
+	// news indexes the fresh items whose story is new too: the ones the
+	// rules see.
+	news []int
+	// restated counts fresh items whose story a recorded item already
+	// told (a rewritten GUID, the same link in another feed).
+	restated int
+}
+
+// triage asks the store which of the items are new, and which of those
+// tell a story not recorded yet.
+func (p *Poller) triage(ctx context.Context, f attache.Feed, items []attache.Item) (triaged, error) {
 	keys := make([]string, len(items))
 	for i, it := range items {
 		keys[i] = it.Key
 	}
 	unseen, err := p.state.Unseen(ctx, f.Name, keys)
 	if err != nil {
-		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: find new items: %w", f.Name, err)
-		return out
+		return triaged{}, fmt.Errorf("feed %q: find new items: %w", f.Name, err)
 	}
 	isNew := make(map[string]bool, len(unseen))
 	for _, k := range unseen {
 		isNew[k] = true
 	}
-
 	told, err := p.toldStories(ctx, items, isNew)
 	if err != nil {
-		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: find known stories: %w", f.Name, err)
-		return out
+		return triaged{}, fmt.Errorf("feed %q: find known stories: %w", f.Name, err)
 	}
-
-	var fresh []attache.Item
-	var news []int // indexes into fresh of the items that rules will see
+	var t triaged
 	for _, it := range items {
 		if !isNew[it.Key] {
 			continue
 		}
 		isNew[it.Key] = false // a key listed twice is one item
-		fresh = append(fresh, it)
+		t.fresh = append(t.fresh, it)
 		if told[it.Story] {
-			// A new key for a story already recorded (a rewritten GUID, or
-			// a story another feed carried): recorded, but no news.
-			out.Restated++
+			// A new key for a story already recorded: recorded, but no news.
+			t.restated++
 			continue
 		}
-		news = append(news, len(fresh)-1)
+		t.news = append(t.news, len(t.fresh)-1)
 	}
+	return t, nil
+}
+
+// record runs the stages of a poll after the read: triage (which items
+// are new), enrich (the item pages of new list items), evaluate (the
+// rules), and commit (items, state and alerts in one transaction).
+func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig, health []attache.Alert) PollResult {
+	out := PollResult{Feed: f.Name, Class: attache.PollOK, Items: len(items), First: !st.Baselined, Success: true}
+	t, err := p.triage(ctx, f, items)
+	if err != nil {
+		out.Class, out.Err = attache.PollStateError, err
+		return out
+	}
+	fresh, news := t.fresh, t.news
+	out.Restated = t.restated
 	if f.HTML != nil && f.HTML.Follow {
-		p.follow(ctx, f, conf, fresh, news, out.First, now)
+		p.enrich(ctx, f, conf, fresh, news, out.First, now)
 		if ctx.Err() != nil {
 			// Shutting down while item pages were read: nothing is
 			// recorded, and the next poll finds the same items new.
-			return PollResult{Feed: f.Name, Class: ClassCancelled, Err: ctx.Err()}
+			return PollResult{Feed: f.Name, Class: attache.PollCancelled, Err: ctx.Err()}
 		}
 	}
 
-	rs := conf.rules
+	// Evaluate: only the news (new items whose story is new) meet the rules.
+	newsItems := make([]attache.Item, len(news))
+	for k, i := range news {
+		newsItems[k] = fresh[i]
+	}
 	alerts := health
 	var wouldMatch []string
-	for _, i := range news {
-		it := fresh[i]
-		matches := rs.Matcher.Match(rules.DocumentOf(it, f.Tags...))
-		if len(matches) == 0 {
-			continue
-		}
-		for _, m := range matches {
+	for _, e := range Evaluate(conf.rules, newsItems) {
+		for _, m := range e.Matches {
 			if out.Matches == nil {
 				out.Matches = map[string]int{}
 			}
 			out.Matches[m.Rule]++
 		}
-		if out.First && !inBackfill(it, now, conf.backfill) {
-			wouldMatch = append(wouldMatch, matchSummary(it, matches))
+		if out.First && !inBackfill(e.Item, now, conf.backfill) {
+			wouldMatch = append(wouldMatch, matchSummary(e.Item, e.Matches))
 			continue
 		}
-		alerts = append(alerts, alertsFor(it, matches, rs, now)...)
+		alerts = append(alerts, e.Alerts(conf.rules, now)...)
 	}
 	out.New = len(fresh)
 
+	// Commit: the one transaction of the poll.
 	st.Baselined = true
 	queued, err := p.state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Now: now})
 	if err != nil {
-		out.Class, out.Err = ClassStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
+		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
 		return out
 	}
 	out.Queued = len(queued)
@@ -102,7 +123,7 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 	if out.First {
 		p.logBaseline(ctx, f, out, wouldMatch)
 	} else {
-		p.log.Debug("polled", keyFeed, f.Name, keyClass, ClassOK, keyItems, out.Items, keyNew, out.New, keyQueued, out.Queued)
+		p.log.Debug("polled", keyFeed, f.Name, keyClass, attache.PollOK, keyItems, out.Items, keyNew, out.New, keyQueued, out.Queued)
 	}
 	p.notifyQueued(out.Queued)
 	return out
@@ -112,14 +133,14 @@ func (p *Poller) record(ctx context.Context, f Feed, st store.FeedState, items [
 // new items beyond it are matched on their list-page text.
 const MaxFollowPerPoll = 40
 
-// follow reads the pages of the new items that rules will see, after the
+// enrich reads the pages of the new items that rules will see, after the
 // store said which items are new and before the transaction that records
 // them, so that an item's page is fetched once, ever: a recorded item is
 // never new again. An item whose page fails is matched on its list-page
 // text. On a feed's first poll only the items that backfill lets through
 // are followed: the others are recorded without alerts, and reading every
 // page of a new source would cost its server a burst for nothing.
-func (p *Poller) follow(ctx context.Context, f Feed, conf *pollConfig, fresh []attache.Item, news []int, first bool, now time.Time) {
+func (p *Poller) enrich(ctx context.Context, f attache.Feed, conf *pollConfig, fresh []attache.Item, news []int, first bool, now time.Time) {
 	var pick []int
 	for _, i := range news {
 		if !first || inBackfill(fresh[i], now, conf.backfill) {
@@ -138,7 +159,7 @@ func (p *Poller) follow(ctx context.Context, f Feed, conf *pollConfig, fresh []a
 	for k, i := range pick {
 		batch[k] = fresh[i]
 	}
-	errs := conf.fetcher.Follow(ctx, Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML}, batch)
+	errs := conf.fetcher.Follow(ctx, f, batch)
 	failed := 0
 	for k, i := range pick {
 		if errs[k] != nil {
@@ -180,13 +201,13 @@ func matchSummary(it attache.Item, ms []attache.Match) string {
 	for i, m := range ms {
 		names[i] = m.Rule
 	}
-	return fmt.Sprintf("%v %q", names, rules.PlainText(it.Title))
+	return fmt.Sprintf("%v %q", names, text.Plain(it.Title))
 }
 
 // logBaseline says, once per feed, what its first poll recorded and which
 // items would have matched: a new feed never floods a channel, but the user
 // sees that the rules work on it.
-func (p *Poller) logBaseline(ctx context.Context, f Feed, out PollResult, wouldMatch []string) {
+func (p *Poller) logBaseline(ctx context.Context, f attache.Feed, out PollResult, wouldMatch []string) {
 	attrs := []any{keyFeed, f.Name, keyItems, out.New, "would_have_matched", len(wouldMatch), keyQueued, out.Queued}
 	if len(wouldMatch) > maxBaselineReport {
 		wouldMatch = append(wouldMatch[:maxBaselineReport], fmt.Sprintf("and %d more", len(wouldMatch)-maxBaselineReport))

@@ -7,13 +7,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/attache-dev/attache"
+
 	"github.com/robfig/cron/v3"
 	"golang.org/x/sync/errgroup"
 )
 
 // PollAll polls feeds at most limit at a time and returns what each poll did,
 // in the order of feeds. Each feed fails alone.
-func (p *Poller) PollAll(ctx context.Context, feeds []Feed, limit int) []PollResult {
+func (p *Poller) PollAll(ctx context.Context, feeds []attache.Feed, limit int) []PollResult {
 	out := make([]PollResult, len(feeds))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(limit, 1))
@@ -46,7 +48,7 @@ type ScheduleOptions struct {
 // NewScheduler schedules a poll of every feed. A poll that is still running
 // when its next turn comes is skipped, and a panic in one is logged and
 // recovered, so that one feed can never stop the others.
-func NewScheduler(ctx context.Context, p *Poller, feeds []Feed, opts ScheduleOptions) (*Scheduler, error) {
+func NewScheduler(ctx context.Context, p *Poller, feeds []attache.Feed, opts ScheduleOptions) (*Scheduler, error) {
 	loc := opts.Location
 	if loc == nil {
 		loc = time.UTC

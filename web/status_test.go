@@ -9,6 +9,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 	"github.com/attache-dev/attache/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/net/html"
@@ -22,7 +23,7 @@ const (
 )
 
 // fillStore gives s feeds in every state and alerts in every status.
-func fillStore(t *testing.T, s *store.Store) {
+func fillStore(t *testing.T, s *sqlite.Store) {
 	t.Helper()
 	ctx := t.Context()
 	good := newItem("kremlin-en", "1", "NATO exercises near the western borders", goodLink)
@@ -63,7 +64,7 @@ func fillStore(t *testing.T, s *store.Store) {
 	}
 }
 
-func statusHandler(s *store.Store) http.Handler {
+func statusHandler(s *sqlite.Store) http.Handler {
 	return web.New(s, web.Options{
 		Now:      func() time.Time { return now },
 		Registry: prometheus.NewRegistry(),

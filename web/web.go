@@ -22,8 +22,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Source is what the endpoints read: the daemon's store. *store.Store
-// satisfies it.
+// Source is what the endpoints read: the daemon's store. Every
+// store.Store satisfies it.
 type Source interface {
 	// Ping checks that the state can still be read.
 	Ping(ctx context.Context) error

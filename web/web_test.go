@@ -15,18 +15,19 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 	"github.com/attache-dev/attache/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-var _ web.Source = (*store.Store)(nil)
+var _ web.Source = store.Store(nil)
 
 // now is the clock of every test: the status page's times are relative to it.
 var now = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "attache.db"))
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "attache.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestRoutes(t *testing.T) {
 }
 
 // record records one poll of feed that queues alerts, at the given time.
-func record(t *testing.T, s *store.Store, feed string, at time.Time, items []attache.Item, alerts ...attache.Alert) {
+func record(t *testing.T, s *sqlite.Store, feed string, at time.Time, items []attache.Item, alerts ...attache.Alert) {
 	t.Helper()
 	_, err := s.Record(t.Context(), store.RecordBatch{
 		Feed:   feed,

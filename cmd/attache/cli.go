@@ -18,12 +18,27 @@ const (
 	exitUsage   = 2 // bad usage or an invalid configuration
 )
 
-// env is what every command gets: its output streams, the global options and
-// the environment.
+// env is what every command gets: its output streams, the options of the
+// command line and the environment.
 type env struct {
 	stdout, stderr io.Writer
 	global         *globalFlags
+	opts           *options
 	getenv         func(string) (string, bool)
+}
+
+// options are the flags of the command line: the global ones and each
+// command's own.
+type options struct {
+	global globalFlags
+	run    runFlags
+	test   testFlags
+	check  checkFlags
+}
+
+// checkFlags are the options of `attache check`.
+type checkFlags struct {
+	explain bool
 }
 
 // command is one subcommand.
@@ -31,8 +46,8 @@ type command struct {
 	name    string
 	args    string // usage after the name
 	summary string
-	// flags registers the command's own flags; may be nil.
-	flags func(fs *flag.FlagSet)
+	// flags registers the command's own flags into o; may be nil.
+	flags func(fs *flag.FlagSet, o *options)
 	run   func(ctx context.Context, e *env, args []string) int
 }
 
@@ -68,7 +83,8 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 // run is the whole program: it parses the command line, runs one command and
 // returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, global: &globalFlags{}, getenv: os.LookupEnv}
+	o := &options{}
+	e := &env{stdout: stdout, stderr: stderr, global: &o.global, opts: o, getenv: os.LookupEnv}
 	top := flag.NewFlagSet("attache", flag.ContinueOnError)
 	top.SetOutput(stderr)
 	e.global.register(top)
@@ -101,7 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
-	fs := commandFlags(c, e.global)
+	fs := commandFlags(c, e.opts)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -121,13 +137,13 @@ func lookup(name string) *command {
 	return nil
 }
 
-func commandFlags(c *command, g *globalFlags) *flag.FlagSet {
+func commandFlags(c *command, o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("attache "+c.name, flag.ContinueOnError)
-	g.register(fs)
+	o.global.register(fs)
 	if c.flags != nil {
-		c.flags(fs)
+		c.flags(fs, o)
 	}
-	fs.Usage = func() { commandUsage(fs.Output(), c, g) }
+	fs.Usage = func() { commandUsage(fs.Output(), c, &o.global) }
 	return fs
 }
 
@@ -158,7 +174,7 @@ func commandUsage(w io.Writer, c *command, g *globalFlags) {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	(&globalFlags{}).register(fs)
 	if c.flags != nil {
-		c.flags(fs)
+		c.flags(fs, &options{})
 	}
 	var lines []string
 	fs.VisitAll(func(f *flag.Flag) {

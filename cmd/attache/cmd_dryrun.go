@@ -7,23 +7,24 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
-	"github.com/attache-dev/attache/rules"
-	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/daemon"
+	"github.com/attache-dev/attache/source"
+	"github.com/attache-dev/attache/text"
 	"github.com/attache-dev/attache/watcher"
 )
 
 // testFlags are the options of `attache test`.
 type testFlags struct {
-	json  bool
-	rules stringList
-	since time.Duration
-	html  htmlFlags
+	json    bool
+	explain bool
+	rules   stringList
+	since   time.Duration
+	html    htmlFlags
 }
 
 type stringList []string
@@ -31,15 +32,14 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
-var testOpts testFlags
-
 var testCommand = &command{
 	name:    "test",
 	args:    "[SOURCE...]",
 	summary: "dry run: read each SOURCE (URL, file or feed name; none = every configured feed), print what would be alerted and why; writes nothing, sends nothing; --html-* read a SOURCE as an HTML list page through those selectors",
-	flags: func(fs *flag.FlagSet) {
-		testOpts = testFlags{}
+	flags: func(fs *flag.FlagSet, o *options) {
+		testOpts := &o.test
 		fs.BoolVar(&testOpts.json, "json", false, "print one JSON object per (item, rule) match")
+		fs.BoolVar(&testOpts.explain, "explain", false, "first print, for every list entry and query term, the word forms or stems it matches")
 		fs.Var(&testOpts.rules, "rule", "limit to this rule `name` (repeatable)")
 		fs.Func("since", "backtest: run the rules over the items the store kept from this long ago (e.g. 72h, 7d) instead of fetching", func(s string) error {
 			d, err := config.ParseDuration(s)
@@ -64,6 +64,7 @@ type testMatch struct {
 }
 
 func runTest(ctx context.Context, e *env, args []string) int {
+	testOpts := &e.opts.test
 	cfg, ok := loadConfig(e)
 	if !ok {
 		return exitUsage
@@ -76,7 +77,10 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 		only[r] = true
 	}
-	out := &testPrinter{w: e.stdout, json: testOpts.json, cfg: cfg, only: only}
+	if testOpts.explain && !explain(e.stdout, cfg) {
+		return exitUsage
+	}
+	out := &testPrinter{w: e.stdout, json: testOpts.json, rules: daemon.Ruleset(cfg), only: only}
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
 			// The flag package stops at the first SOURCE: a flag after it
@@ -99,7 +103,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "attache test: --since reads the store; give no SOURCE with it")
 			return exitUsage
 		}
-		return backtest(ctx, e, cfg, out)
+		return backtest(ctx, e, cfg, testOpts.since, out)
 	}
 	sources := args
 	if len(sources) == 0 {
@@ -107,25 +111,23 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			sources = append(sources, f.Name)
 		}
 	}
-	fetcher := newFetcher(cfg)
+	fetcher := daemon.NewFetcher(cfg)
 	failed := 0
 	for _, s := range sources {
-		src, tags := sourceOf(cfg, s)
+		src := sourceOf(cfg, s)
 		if override != nil {
 			src.HTML = override
 		}
-		res, err := fetcher.Items(ctx, src, watcher.Conditional{}, time.Now())
+		res, err := watcher.Read(ctx, fetcher, src, source.Conditional{}, time.Now())
 		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: %s: %v\n", s, watcher.Classify(err), err)
+			fmt.Fprintf(e.stderr, "%s: %s: %v\n", s, source.Classify(err), err)
 			failed++
 			continue
 		}
 		if src.HTML != nil {
 			followPage(ctx, e.stderr, fetcher, s, src, res.Items)
 		}
-		for _, it := range res.Items {
-			out.item(it, tags)
-		}
+		out.evaluate(res.Items)
 	}
 	out.summary(e.stderr)
 	if failed > 0 {
@@ -136,35 +138,27 @@ func runTest(ctx context.Context, e *env, args []string) int {
 
 // sourceOf finds a configured feed by name or URL; any other SOURCE is read
 // as it is, under its own name.
-func sourceOf(cfg *config.Config, s string) (watcher.Source, []string) {
+func sourceOf(cfg *config.Config, s string) attache.Feed {
 	for _, f := range cfg.Feeds {
 		if f.Name == s || f.URL == s {
-			return watcher.Source{Name: f.Name, URL: f.URL, Lang: f.Lang, HTML: f.HTML}, f.Tags
+			return f
 		}
 	}
-	return watcher.Source{Name: s, URL: s}, nil
+	return attache.Feed{Name: s, URL: s}
 }
 
-// backtest runs the rules over the items kept in the store.
-func backtest(ctx context.Context, e *env, cfg *config.Config, out *testPrinter) int {
-	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
+// backtest runs the rules over the items kept in the state.
+func backtest(ctx context.Context, e *env, cfg *config.Config, since time.Duration, out *testPrinter) int {
+	items, err := daemon.StoredItems(ctx, cfg, time.Now().Add(-since))
+	if errors.Is(err, daemon.ErrNoState) {
 		fmt.Fprintf(e.stderr, "attache test --since: no state at %s yet: run `attache once` or `attache run` first\n", cfg.State)
 		return exitFailure
 	}
-	st, err := store.Open(ctx, cfg.State)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "attache test --since: %v\n", err)
 		return exitFailure
 	}
-	defer st.Close()
-	items, err := st.ItemsSince(ctx, time.Now().Add(-testOpts.since))
-	if err != nil {
-		fmt.Fprintf(e.stderr, "attache test --since: %v\n", err)
-		return exitFailure
-	}
-	for _, it := range items {
-		out.item(it, cfg.TagsOf(it.Feed))
-	}
+	out.evaluate(items)
 	out.summary(e.stderr)
 	return exitOK
 }
@@ -173,35 +167,41 @@ func backtest(ctx context.Context, e *env, cfg *config.Config, out *testPrinter)
 type testPrinter struct {
 	w       io.Writer
 	json    bool
-	cfg     *config.Config
+	rules   *watcher.Ruleset
 	only    map[string]bool
 	items   int
 	matches int
 }
 
-func (p *testPrinter) item(it attache.Item, tags []string) {
-	p.items++
-	for _, m := range p.cfg.Matcher.Match(rules.DocumentOf(it, tags...)) {
-		if len(p.only) > 0 && !p.only[m.Rule] {
-			continue
+// evaluate evaluates items as the daemon would and prints what matched.
+func (p *testPrinter) evaluate(items []attache.Item) {
+	p.items += len(items)
+	for _, e := range watcher.Evaluate(p.rules, items) {
+		it := e.Item
+		for _, m := range e.Matches {
+			if len(p.only) > 0 && !p.only[m.Rule] {
+				continue
+			}
+			p.matches++
+			p.print(testMatch{Rule: m.Rule, Severity: m.Severity.String(), Feed: it.Feed, ID: it.Key, Title: it.Title,
+				Link: it.Link, Published: it.Published.UTC().Format(time.RFC3339), Hits: m.Hits})
 		}
-		p.matches++
-		r := p.cfg.RuleByName(m.Rule)
-		tm := testMatch{Rule: m.Rule, Severity: r.Severity.String(), Feed: it.Feed, ID: it.Key, Title: it.Title,
-			Link: it.Link, Published: it.Published.UTC().Format(time.RFC3339), Hits: m.Hits}
-		if tm.Hits == nil {
-			tm.Hits = []attache.Hit{}
-		}
-		if p.json {
-			b, _ := json.Marshal(tm)
-			fmt.Fprintf(p.w, "%s\n", b)
-			continue
-		}
-		fmt.Fprintf(p.w, "%s  %s  %s  %s\n  %s\n  %s\n", strings.ToUpper(tm.Severity), tm.Rule, tm.Feed, tm.Published,
-			oneLine(tm.Title), tm.Link)
-		for _, h := range m.Hits {
-			fmt.Fprintf(p.w, "    %s: %q matched %s\n", h.Field, h.Text, h.Term)
-		}
+	}
+}
+
+func (p *testPrinter) print(tm testMatch) {
+	if tm.Hits == nil {
+		tm.Hits = []attache.Hit{}
+	}
+	if p.json {
+		b, _ := json.Marshal(tm)
+		fmt.Fprintf(p.w, "%s\n", b)
+		return
+	}
+	fmt.Fprintf(p.w, "%s  %s  %s  %s\n  %s\n  %s\n", strings.ToUpper(tm.Severity), tm.Rule, tm.Feed, tm.Published,
+		oneLine(tm.Title), tm.Link)
+	for _, h := range tm.Hits {
+		fmt.Fprintf(p.w, "    %s: %q matched %s\n", h.Field, h.Text, h.Term)
 	}
 }
 
@@ -211,5 +211,5 @@ func (p *testPrinter) summary(w io.Writer) {
 
 // oneLine keeps untrusted text on one line.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(rules.PlainText(s)), " ")
+	return strings.Join(strings.Fields(text.Plain(s)), " ")
 }

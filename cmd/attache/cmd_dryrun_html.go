@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/scrape"
-	"github.com/attache-dev/attache/watcher"
+	"github.com/attache-dev/attache/source"
+	"github.com/attache-dev/attache/source/scrape"
 )
 
 // testFollowCap bounds the item pages one dry run reads per source: a dry
@@ -63,34 +63,15 @@ func (f followFlag) Set(s string) error {
 	return nil
 }
 
-// spec compiles the flags into selectors, with the same checks as the
+// spec reads the flags as selectors, with the same checks as the
 // configuration's html key; nil when no --html-* flag was given.
-func (h *htmlFlags) spec() (*scrape.Spec, error) {
+func (h *htmlFlags) spec() (*attache.HTMLSpec, error) {
 	if !h.given {
 		return nil, nil
 	}
-	s := &scrape.Spec{DateFormat: h.dateFormat, Follow: h.follow}
-	if h.item != "" {
-		sel, err := scrape.CompileSelector(h.item)
-		if err != nil {
-			return nil, fmt.Errorf("--html-item: %w", err)
-		}
-		s.Item = sel
-	}
-	for _, v := range []struct {
-		flag, text string
-		dst        *scrape.Value
-	}{
-		{"title", h.title, &s.Title}, {"link", h.link, &s.Link}, {"date", h.date, &s.Date},
-		{"summary", h.summary, &s.Summary}, {"content", h.content, &s.Content},
-	} {
-		val, err := scrape.ParseValue(v.text)
-		if err != nil {
-			return nil, fmt.Errorf("--html-%s: %w", v.flag, err)
-		}
-		*v.dst = val
-	}
-	if ps := s.Problems(); len(ps) > 0 {
+	s := &attache.HTMLSpec{Item: h.item, Title: h.title, Link: h.link, Date: h.date, DateFormat: h.dateFormat,
+		Summary: h.summary, Follow: h.follow, Content: h.content}
+	if _, ps := scrape.Compile(*s); len(ps) > 0 {
 		return nil, fmt.Errorf("--html-%s: %s", strings.ReplaceAll(ps[0].Key, "_", "-"), ps[0].Msg)
 	}
 	return s, nil
@@ -100,7 +81,7 @@ func (h *htmlFlags) spec() (*scrape.Spec, error) {
 // new items, and says on w what the selectors found, item by item, so that
 // they can be tuned: a dry run has no state, so every item is new, and at
 // most testFollowCap pages are read.
-func followPage(ctx context.Context, w io.Writer, f *watcher.Fetcher, name string, src watcher.Source, items []attache.Item) {
+func followPage(ctx context.Context, w io.Writer, f *source.Fetcher, name string, src attache.Feed, items []attache.Item) {
 	fmt.Fprintf(w, "%s: the selectors found %s\n", name, plural(len(items), "item"))
 	var errs []error
 	if src.HTML.Follow && len(items) > 0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/daemon"
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/notify/slack"
 )
@@ -40,7 +41,7 @@ func runSendTest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "attache send-test: no destination %q in %s (have: %s)\n", name, cfg.Path, strings.Join(known, ", "))
 		return exitUsage
 	}
-	n, err := newNotifier(d, cfg.Timezone, e.stdout)
+	n, err := daemon.NewNotifier(d, cfg.Timezone, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "attache send-test: destination %q: %v\n", name, err)
 		return exitUsage

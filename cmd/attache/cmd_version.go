@@ -4,38 +4,21 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/internal/buildinfo"
 )
 
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version = "dev"
+// version is the build's: stamped by releases, else recorded by the Go
+// toolchain (see internal/buildinfo).
+var version = buildinfo.Read().Version
 
 func init() {
 	config.DefaultUserAgent = "attache/" + version + " (+https://github.com/attache-dev/attache)"
 }
 
-// commit is the VCS revision the binary was built from, when known.
-func commit() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	rev, dirty := "unknown", false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if dirty {
-		rev += " (modified)"
-	}
-	return rev
-}
+// commit is the revision the binary was built from, when known.
+func commit() string { return buildinfo.Read().Commit() }
 
 var versionCommand = &command{
 	name:    "version",

@@ -48,6 +48,7 @@ func stall(w http.ResponseWriter, r *http.Request) {
 type outcome struct {
 	ok         bool
 	retry      bool
+	unknown    bool // the request went out and no answer came
 	retryAfter time.Duration
 	code       string
 }
@@ -62,9 +63,9 @@ func checkOutcome(t *testing.T, err error, want outcome) {
 		return
 	}
 	se := sendError(t, err)
-	if se.Retry != want.retry || se.RetryAfter != want.retryAfter || se.Code != want.code {
-		t.Errorf("got Retry=%v RetryAfter=%s Code=%q (%v), want Retry=%v RetryAfter=%s Code=%q",
-			se.Retry, se.RetryAfter, se.Code, err, want.retry, want.retryAfter, want.code)
+	if se.Retry != want.retry || se.Unknown != want.unknown || se.RetryAfter != want.retryAfter || se.Code != want.code {
+		t.Errorf("got Retry=%v Unknown=%v RetryAfter=%s Code=%q (%v), want Retry=%v Unknown=%v RetryAfter=%s Code=%q",
+			se.Retry, se.Unknown, se.RetryAfter, se.Code, err, want.retry, want.unknown, want.retryAfter, want.code)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -15,7 +16,10 @@ import (
 
 // BotOptions configure a Bot.
 type BotOptions struct {
-	// Token is the bot token (xoxb-...), with the chat:write scope.
+	// Token is the bot token (xoxb-...), with the chat:write scope, and
+	// channels:history (groups:history for a private channel) so that a
+	// message whose post got no answer is looked for before it is sent
+	// again.
 	Token string
 	// Channel is a channel id (C0123456789, best: it survives renames) or
 	// #name; the app must be a member of it.
@@ -33,11 +37,18 @@ type BotOptions struct {
 
 // Bot posts alerts to one channel with a bot token, through chat.postMessage
 // (destination type "slack"). It is safe for concurrent use.
+//
+// Every message carries message metadata with the ids of its alerts, so
+// that Sent can find, in the channel's history, a message whose post got no
+// answer.
 type Bot struct {
 	api     *slack.Client
 	channel string
 	loc     *time.Location
 	redact  redactor
+
+	mu sync.Mutex
+	id string // the channel's id, once known
 }
 
 // NewBot returns a Bot. It fails without a token or a channel; the token is
@@ -57,18 +68,22 @@ func NewBot(o BotOptions) (*Bot, error) {
 		}
 		opts = append(opts, slack.OptionAPIURL(u))
 	}
-	return &Bot{
+	b := &Bot{
 		api:     slack.New(o.Token, opts...),
 		channel: o.Channel,
 		loc:     o.Location,
 		redact:  newRedactor(o.Token),
-	}, nil
+	}
+	if ch := strings.TrimSpace(o.Channel); channelID.MatchString(ch) {
+		b.id = ch
+	}
+	return b, nil
 }
 
 // Send posts one alert. A failure is a *notify.SendError that says whether
 // sending again may help.
 func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
-	return b.post(ctx, Render(a, b.loc))
+	return b.post(ctx, Render(a, b.loc), []attache.Alert{a})
 }
 
 // SendSummary posts one message listing alerts. It sends nothing for none.
@@ -76,21 +91,25 @@ func (b *Bot) SendSummary(ctx context.Context, alerts []attache.Alert) error {
 	if len(alerts) == 0 {
 		return nil
 	}
-	return b.post(ctx, RenderSummary(alerts, b.loc))
+	return b.post(ctx, RenderSummary(alerts, b.loc), alerts)
 }
 
-func (b *Bot) post(ctx context.Context, m Message) error {
+func (b *Bot) post(ctx context.Context, m Message, alerts []attache.Alert) error {
 	ctx, ans := withAnswer(ctx)
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(m.Text, false), // escaped already
 		slack.MsgOptionParse(false),        // parse=none: no mentions made from plain words
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
+		slack.MsgOptionMetadata(alertMetadata(alerts)),
 	}
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
-	_, _, err := b.api.PostMessageContext(ctx, b.channel, opts...)
+	channel, _, err := b.api.PostMessageContext(ctx, b.channel, opts...)
+	if err == nil {
+		b.learnChannelID(channel)
+	}
 	return classify(err, ans, b.redact)
 }
 

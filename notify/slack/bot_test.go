@@ -173,8 +173,8 @@ func botAnswers() []struct {
 		{"400 is permanent", status(400, "", "bad request"), outcome{code: "http_400"}},
 		{"404 with Slack's JSON gives Slack's code", status(404, "", `{"ok":false,"error":"invalid_auth"}`), outcome{code: "invalid_auth"}},
 		{"a 200 that is not JSON is transient", status(200, "", "<html>proxy login</html>"), outcome{retry: true, code: codeBadAnswer}},
-		{"a connection reset after the request was sent is transient", resetAfterRequest, outcome{retry: true, code: codeNetwork}},
-		{"a server that answers too late is a transient timeout", stall, outcome{retry: true, code: codeTimeout}},
+		{"a connection reset after the request was sent has an unknown outcome", resetAfterRequest, outcome{retry: true, unknown: true, code: codeNoAnswer}},
+		{"a server that answers too late has an unknown outcome", stall, outcome{retry: true, unknown: true, code: codeTimeout}},
 	}
 	for _, code := range permanentCodes {
 		rows = append(rows, row{"ok:false " + code + " is permanent", status(200, "", `{"ok":false,"error":"`+code+`"}`), outcome{code: code}})
@@ -202,7 +202,7 @@ func TestBotStopsWhenCancelled(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := b.Send(ctx, alert())
-	checkOutcome(t, err, outcome{retry: true, code: codeTimeout})
+	checkOutcome(t, err, outcome{retry: true, unknown: true, code: codeTimeout})
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("send took %s after its context ended", d)
 	}

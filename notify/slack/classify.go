@@ -14,6 +14,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attache-dev/attache/internal/retry"
 	"github.com/attache-dev/attache/notify"
 )
 
@@ -22,7 +23,8 @@ const (
 	codeRateLimited = "ratelimited" // Slack's own name for a 429
 	codeTimeout     = "timeout"
 	codeCanceled    = "canceled"
-	codeNetwork     = "network"      // no answer: refused, reset, DNS, TLS
+	codeNetwork     = "network"      // no answer, the request not written: refused, DNS, TLS
+	codeNoAnswer    = "no_answer"    // the request written, the connection lost before an answer
 	codeBadAnswer   = "bad_response" // a 200 whose body could not be read
 )
 
@@ -60,9 +62,18 @@ var transientCodes = map[string]bool{
 }
 
 // classify reads the outcome of one request to Slack as a *notify.SendError:
-// whether trying again may help, how long Slack asked to be left alone, and
-// a code for people and metrics. ans is what the transport saw of the
-// answer; r takes secrets out of the error's text.
+// whether trying again may help, whether the message may have arrived all
+// the same, how long Slack asked to be left alone, and a code for people
+// and metrics. ans is what the transport saw of the answer; r takes secrets
+// out of the error's text.
+//
+// The rule for an unknown outcome: the request was written out whole (the
+// transport said so) and no answer came that says what Slack did with it
+// (a timeout, a cancellation, a connection lost, a 200 whose body was cut).
+// Slack may have posted the message. A failure before the request was
+// written (refused, DNS, TLS, a dial timeout) cannot have posted anything,
+// and an answer (a 429, a 5xx, "ok": false, a proxy's page) says it did
+// not, or at least that Slack did not answer it.
 func classify(err error, ans *answer, r redactor) error {
 	if err == nil {
 		return nil
@@ -81,7 +92,7 @@ func classify(err error, ans *answer, r redactor) error {
 
 	case errors.As(err, &refusal):
 		code := strings.TrimSpace(refusal.Err)
-		e := r.wrap(refusalError(refusal))
+		e := r.Wrap(refusalError(refusal))
 		if code == "ratelimited" || code == "rate_limited" {
 			wait := retryAfter(ans.retryAfter, time.Now())
 			return notify.Transient(code, e, wait)
@@ -91,11 +102,23 @@ func classify(err error, ans *answer, r redactor) error {
 		}
 		return notify.Permanent(code, e)
 
+	case ans.wrote.Load() && (ans.status == 0 || ans.status == http.StatusOK && !unreadable(err)):
+		code := codeNoAnswer
+		switch {
+		case ans.status == http.StatusOK:
+			code = codeBadAnswer
+		case errors.Is(err, context.Canceled):
+			code = codeCanceled
+		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+			code = codeTimeout
+		}
+		return notify.OutcomeUnknown(code, r.Wrap(err))
+
 	case errors.Is(err, context.Canceled):
-		return notify.Transient(codeCanceled, r.wrap(err), 0)
+		return notify.Transient(codeCanceled, r.Wrap(err), 0)
 
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return notify.Transient(codeTimeout, r.wrap(err), 0)
+		return notify.Transient(codeTimeout, r.Wrap(err), 0)
 
 	case ans.status != 0 && ans.status != http.StatusOK:
 		code := bodyCode(ans.body)
@@ -113,10 +136,21 @@ func classify(err error, ans *answer, r redactor) error {
 	case ans.status == http.StatusOK:
 		// The answer began but could not be read: an HTML page from a proxy,
 		// a connection cut in the middle of the body.
-		return notify.Transient(codeBadAnswer, r.wrap(err), 0)
+		return notify.Transient(codeBadAnswer, r.Wrap(err), 0)
 	}
 	// No answer at all: refused, reset, a name that did not resolve.
-	return notify.Transient(codeNetwork, r.wrap(err), 0)
+	return notify.Transient(codeNetwork, r.Wrap(err), 0)
+}
+
+// unreadable says err is a body read whole that is not Slack's JSON (a
+// proxy's HTML page): an answer, though not Slack's, rather than a body cut
+// short.
+func unreadable(err error) bool {
+	var (
+		syntax   *json.SyntaxError
+		mismatch *json.UnmarshalTypeError
+	)
+	return errors.As(err, &syntax) || errors.As(err, &mismatch)
 }
 
 // refusalError is the text of an "ok": false answer: the code alone, as
@@ -141,16 +175,8 @@ func refusalError(e slack.SlackErrorResponse) error {
 // never less than a second (a 429 means "not now"), defaultRetryAfter when
 // absent or unreadable, and at most maxRetryAfter.
 func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return defaultRetryAfter
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(h, 10, 64); err == nil {
-		d = time.Duration(min(max(secs, 0), int64(maxRetryAfter/time.Second))) * time.Second
-	} else if t, err := http.ParseTime(h); err == nil {
-		d = t.Sub(now)
-	} else {
+	d, ok := retry.After(h, now)
+	if !ok {
 		return defaultRetryAfter
 	}
 	return min(max(d, time.Second), maxRetryAfter)
@@ -228,6 +254,8 @@ func Hint(code, channel string) string {
 		advice = "Slack had a problem: the alert is sent again later (see https://slack-status.com)"
 	case codeTimeout, codeNetwork:
 		advice = "could not reach Slack: check the network, any proxy, and api_url"
+	case codeNoAnswer:
+		advice = "the connection to Slack was lost before it answered: check the network and any proxy; the message is looked for before it is sent again"
 	default:
 		if strings.HasPrefix(code, "http_5") {
 			advice = "Slack had a problem: the alert is sent again later (see https://slack-status.com)"

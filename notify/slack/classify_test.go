@@ -22,59 +22,98 @@ func TestClassify(t *testing.T) {
 	cases := []struct {
 		name string
 		err  error
-		ans  answer
+		ans  ansSpec
 		want outcome
 	}{
-		{"a request that succeeded is no failure", nil, answer{status: 200}, outcome{ok: true}},
+		{"a request that succeeded is no failure", nil, ansSpec{status: 200}, outcome{ok: true}},
 		{"an unknown channel is permanent, with Slack's code",
-			slack.SlackErrorResponse{Err: "channel_not_found"}, answer{status: 200},
+			slack.SlackErrorResponse{Err: "channel_not_found"}, ansSpec{status: 200},
 			outcome{code: "channel_not_found"}},
 		{"a code Slack has not documented is permanent",
-			slack.SlackErrorResponse{Err: "something_new"}, answer{status: 200},
+			slack.SlackErrorResponse{Err: "something_new"}, ansSpec{status: 200},
 			outcome{code: "something_new"}},
 		{"Slack's internal error is transient",
-			slack.SlackErrorResponse{Err: "internal_error"}, answer{status: 200},
+			slack.SlackErrorResponse{Err: "internal_error"}, ansSpec{status: 200},
 			outcome{retry: true, code: "internal_error"}},
 		{"ratelimited in the body waits what the header says",
-			slack.SlackErrorResponse{Err: "ratelimited"}, answer{status: 200, retryAfter: "5"},
+			slack.SlackErrorResponse{Err: "ratelimited"}, ansSpec{status: 200, retryAfter: "5"},
 			outcome{retry: true, retryAfter: 5 * time.Second, code: "ratelimited"}},
 		{"slack-go's rate limit error keeps its wait",
-			&slack.RateLimitedError{RetryAfter: 2 * time.Second}, answer{status: 429, retryAfter: "2"},
+			&slack.RateLimitedError{RetryAfter: 2 * time.Second}, ansSpec{status: 429, retryAfter: "2"},
 			outcome{retry: true, retryAfter: 2 * time.Second, code: "ratelimited"}},
 		{"a 429 with an unreadable Retry-After waits the default",
-			&strconv.NumError{Func: "ParseInt", Num: "soon", Err: strconv.ErrSyntax}, answer{status: 429, retryAfter: "soon"},
+			&strconv.NumError{Func: "ParseInt", Num: "soon", Err: strconv.ErrSyntax}, ansSpec{status: 429, retryAfter: "soon"},
 			outcome{retry: true, retryAfter: defaultRetryAfter, code: "ratelimited"}},
 		{"a 503 is transient",
-			slack.StatusCodeError{Code: 503, Status: "503 Service Unavailable"}, answer{status: 503, body: "<html>down</html>"},
+			slack.StatusCodeError{Code: 503, Status: "503 Service Unavailable"}, ansSpec{status: 503, body: "<html>down</html>"},
 			outcome{retry: true, code: "http_503"}},
 		{"a webhook's 404 names its code from the body",
-			slack.StatusCodeError{Code: 404, Status: "404 Not Found"}, answer{status: 404, body: "no_service"},
+			slack.StatusCodeError{Code: 404, Status: "404 Not Found"}, ansSpec{status: 404, body: "no_service"},
 			outcome{code: "no_service"}},
 		{"a Web API 403 names its code from the JSON body",
-			slack.StatusCodeError{Code: 403, Status: "403 Forbidden"}, answer{status: 403, body: `{"ok":false,"error":"invalid_auth"}`},
+			slack.StatusCodeError{Code: 403, Status: "403 Forbidden"}, ansSpec{status: 403, body: `{"ok":false,"error":"invalid_auth"}`},
 			outcome{code: "invalid_auth"}},
 		{"a redirect that was not followed is permanent",
-			slack.StatusCodeError{Code: 302, Status: "302 Found"}, answer{status: 302},
+			slack.StatusCodeError{Code: 302, Status: "302 Found"}, ansSpec{status: 302},
 			outcome{code: "http_302"}},
 		{"a 200 that could not be read is transient",
-			&json.SyntaxError{}, answer{status: 200},
+			&json.SyntaxError{}, ansSpec{status: 200},
 			outcome{retry: true, code: codeBadAnswer}},
 		{"a cancelled send is transient",
-			&url.Error{Op: "Post", URL: hook, Err: context.Canceled}, answer{},
+			&url.Error{Op: "Post", URL: hook, Err: context.Canceled}, ansSpec{},
 			outcome{retry: true, code: codeCanceled}},
 		{"a send past its deadline is a transient timeout",
-			&url.Error{Op: "Post", URL: hook, Err: context.DeadlineExceeded}, answer{},
+			&url.Error{Op: "Post", URL: hook, Err: context.DeadlineExceeded}, ansSpec{},
 			outcome{retry: true, code: codeTimeout}},
-		{"a connection cut without an answer is a transient network failure",
-			fmt.Errorf("failed to post webhook: %w", &url.Error{Op: "Post", URL: hook, Err: io.EOF}), answer{},
+		{"a connection cut before the request was written is a transient network failure",
+			fmt.Errorf("failed to post webhook: %w", &url.Error{Op: "Post", URL: hook, Err: io.EOF}), ansSpec{},
 			outcome{retry: true, code: codeNetwork}},
+
+		// Once the request is written, Slack may have acted on it: without
+		// an answer, the outcome is unknown.
+		{"a send past its deadline after the request was written has an unknown outcome",
+			&url.Error{Op: "Post", URL: hook, Err: context.DeadlineExceeded}, ansSpec{wrote: true},
+			outcome{retry: true, unknown: true, code: codeTimeout}},
+		{"a send cancelled after the request was written has an unknown outcome",
+			&url.Error{Op: "Post", URL: hook, Err: context.Canceled}, ansSpec{wrote: true},
+			outcome{retry: true, unknown: true, code: codeCanceled}},
+		{"a connection cut after the request was written has an unknown outcome",
+			&url.Error{Op: "Post", URL: hook, Err: io.EOF}, ansSpec{wrote: true},
+			outcome{retry: true, unknown: true, code: codeNoAnswer}},
+		{"a 200 whose body was cut has an unknown outcome",
+			io.ErrUnexpectedEOF, ansSpec{status: 200, wrote: true},
+			outcome{retry: true, unknown: true, code: codeBadAnswer}},
+		{"a 200 that is not JSON is an answer, though not Slack's",
+			&json.SyntaxError{}, ansSpec{status: 200, wrote: true},
+			outcome{retry: true, code: codeBadAnswer}},
+		{"a 503 after the request was written is an answer, known not to be a delivery",
+			slack.StatusCodeError{Code: 503, Status: "503 Service Unavailable"}, ansSpec{status: 503, wrote: true},
+			outcome{retry: true, code: "http_503"}},
+		{"a refusal after the request was written is an answer",
+			slack.SlackErrorResponse{Err: "channel_not_found"}, ansSpec{status: 200, wrote: true},
+			outcome{code: "channel_not_found"}},
+		{"a 429 after the request was written is an answer",
+			&slack.RateLimitedError{RetryAfter: 2 * time.Second}, ansSpec{status: 429, retryAfter: "2", wrote: true},
+			outcome{retry: true, retryAfter: 2 * time.Second, code: "ratelimited"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ans := c.ans
-			checkOutcome(t, classify(c.err, &ans, r), c.want)
+			checkOutcome(t, classify(c.err, c.ans.answer(), r), c.want)
 		})
 	}
+}
+
+// ansSpec describes an answer for a table; answer makes it.
+type ansSpec struct {
+	status           int
+	retryAfter, body string
+	wrote            bool
+}
+
+func (s ansSpec) answer() *answer {
+	a := &answer{status: s.status, retryAfter: s.retryAfter, body: s.body}
+	a.wrote.Store(s.wrote)
+	return a
 }
 
 func TestClassifiedErrorsKeepTheirCause(t *testing.T) {
@@ -88,13 +127,13 @@ func TestClassifiedErrorsKeepTheirCause(t *testing.T) {
 		noSecrets(t, err)
 	})
 	t.Run("the scope Slack wanted is in the error", func(t *testing.T) {
-		err := classify(slack.SlackErrorResponse{Err: "missing_scope", Needed: "chat:write", Provided: "channels:read"}, &answer{status: 200}, nil)
+		err := classify(slack.SlackErrorResponse{Err: "missing_scope", Needed: "chat:write", Provided: "channels:read"}, &answer{status: 200}, redactor{})
 		if got, want := err.Error(), "missing_scope: needed scope chat:write; the token has channels:read"; got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
 	t.Run("a bare code is said once", func(t *testing.T) {
-		err := classify(slack.SlackErrorResponse{Err: "not_in_channel"}, &answer{status: 200}, nil)
+		err := classify(slack.SlackErrorResponse{Err: "not_in_channel"}, &answer{status: 200}, redactor{})
 		if got := err.Error(); got != "not_in_channel" {
 			t.Errorf("got %q, want %q", got, "not_in_channel")
 		}
@@ -181,14 +220,14 @@ func TestRedactor(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name+" is redacted", func(t *testing.T) {
-			got := r.text(c.in)
+			got := r.Text(c.in)
 			if strings.Contains(got, "SECRET") || !strings.Contains(got, redacted) {
 				t.Errorf("got %q", got)
 			}
 		})
 	}
 	t.Run("a short path is not taken for a secret", func(t *testing.T) {
-		if got := newRedactor("https://h.example/").text("a/b /"); got != "a/b /" {
+		if got := newRedactor("https://h.example/").Text("a/b /"); got != "a/b /" {
 			t.Errorf("got %q", got)
 		}
 	})

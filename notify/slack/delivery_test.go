@@ -17,6 +17,7 @@ import (
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/notify/slack"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // limitedSlack is chat.postMessage behind Slack's rate limit: perSecond
@@ -56,9 +57,9 @@ func (s *limitedSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // queueAlerts records n alerts for destination "slack" in a new store.
-func queueAlerts(t testing.TB, n int) *store.Store {
+func queueAlerts(t testing.TB, n int) *sqlite.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func queueAlerts(t testing.TB, n int) *store.Store {
 }
 
 // deliverAll runs the dispatcher until every alert is delivered.
-func deliverAll(t testing.TB, st *store.Store, srvURL string, perSecond float64, burst, n int) time.Duration {
+func deliverAll(t testing.TB, st *sqlite.Store, srvURL string, perSecond float64, burst, n int) time.Duration {
 	t.Helper()
 	bot, err := slack.NewBot(slack.BotOptions{Token: "xoxb-test", Channel: "C1", APIURL: srvURL + "/api/"})
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/notify"
-	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/text"
 )
 
 // Secrets that must never show in an error.
@@ -172,7 +172,7 @@ func clip(s string, i int) string {
 func alert() attache.Alert {
 	title := "Meeting with NATO envoys on the western borders"
 	summary := "<p>The President met <b>NATO</b> envoys.</p><p>Talks covered Poland &amp; Lithuania.</p>"
-	plain := rules.PlainText(summary)
+	plain := text.Plain(summary)
 	hit := func(term, text string) attache.Hit {
 		i := strings.Index(plain, text)
 		return attache.Hit{Field: "summary", Term: term, Text: text, Start: i, End: i + len(text)}

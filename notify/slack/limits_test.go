@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/text"
 )
 
 // hugeSummary is 100 KB of HTML with hits at its start, middle and end.
@@ -23,7 +23,7 @@ func hugeSummary() (string, []attache.Hit) {
 	}
 	b.WriteString(" Lithuania</p>")
 	html := b.String()
-	return html, hitsOf("summary", rules.PlainText(html), "NATO", "Poland", "Lithuania")
+	return html, hitsOf("summary", text.Plain(html), "NATO", "Poland", "Lithuania")
 }
 
 // oversized are alerts with every field as long or awkward as a feed can
@@ -51,7 +51,7 @@ func oversized() map[string]attache.Alert {
 	a = alert()
 	a.Item.Title = strings.Repeat("🚀", 5000)
 	a.Item.Summary = strings.Repeat("🛰 NATO ", 10_000)
-	a.Matches[0].Hits = hitsOf("summary", rules.PlainText(a.Item.Summary), "NATO")
+	a.Matches[0].Hits = hitsOf("summary", text.Plain(a.Item.Summary), "NATO")
 	out["emoji that Slack counts twice"] = a
 
 	a = alert()
@@ -76,7 +76,7 @@ func oversized() map[string]attache.Alert {
 
 	a = alert()
 	a.Item.Summary = strings.Repeat("NATO ", 20_000)
-	a.Matches[0].Hits = hitsOf("summary", rules.PlainText(a.Item.Summary), "NATO")
+	a.Matches[0].Hits = hitsOf("summary", text.Plain(a.Item.Summary), "NATO")
 	out["thousands of hits"] = a
 	return out
 }

@@ -61,8 +61,13 @@ type Message struct {
 // item, a context line with the feed and the publication time (in UTC, and
 // in loc too unless loc is nil or UTC), the rules that matched with their
 // descriptions and the terms they matched, and a snippet of the item's text
-// with the matched words in bold.
-func Render(a attache.Alert, loc *time.Location) Message {
+// with the matched words in bold. WithActions adds the controls to mute and
+// to judge the alert.
+func Render(a attache.Alert, loc *time.Location, opts ...RenderOption) Message {
+	var o renderOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	sev := a.Severity()
 	title := clean(a.Item.Title, maxTitle)
 	if title == "" {
@@ -87,8 +92,20 @@ func Render(a attache.Alert, loc *time.Location) Message {
 	if s := snippet(snippetSource(a)); s != "" {
 		blocks = append(blocks, section("> "+s))
 	}
+	if o.actions {
+		blocks = append(blocks, actionsBlock(a))
+	}
 	return Message{Text: fallback(a), Blocks: blocks}
 }
+
+// EscapeText makes untrusted text safe to show in mrkdwn, as Render does
+// with a feed's text: one line of at most max characters, escaped.
+func EscapeText(s string, max int) string { return escape(clean(s, max)) }
+
+// LinkText is label (escaped already, as EscapeText gives it) as a link to
+// target, or label alone when target is not an http or https URL that can be
+// linked safely.
+func LinkText(target, label string) string { return linked(target, label, maxURL) }
 
 // fallback is the alert as one line of text: "HIGH nato-west: Title — <link>".
 func fallback(a attache.Alert) string {

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/rules"
+	"github.com/attache-dev/attache/text"
 )
 
 // The snippet's window, in characters of the field's plain text. Escaped,
@@ -41,13 +41,13 @@ func snippetSource(a attache.Alert) (string, []span) {
 		if len(hits[f]) == 0 {
 			continue
 		}
-		text := rules.PlainText(fields[f])
+		text := text.Plain(fields[f])
 		if spans := hitSpans(text, hits[f]); len(spans) > 0 {
 			return text, spans
 		}
 	}
 	for _, f := range []string{attache.FieldSummary, attache.FieldContent} {
-		if text := rules.PlainText(fields[f]); text != "" {
+		if text := text.Plain(fields[f]); text != "" {
 			return text, nil
 		}
 	}
@@ -98,7 +98,7 @@ func hitSpans(text string, hits []attache.Hit) []span {
 }
 
 // trimSpaces narrows text[s:e] to leave out spaces and line breaks at its
-// ends. Plain text (rules.PlainText) has no other kind of space.
+// ends. Plain text (text.Plain) has no other kind of space.
 func trimSpaces(text string, s, e int) (int, int) {
 	for s < e && (text[s] == ' ' || text[s] == '\n') {
 		s++

@@ -10,14 +10,15 @@ import (
 	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/store/postgres"
 	"github.com/attache-dev/attache/store/postgres/pgtest"
+	"github.com/attache-dev/attache/store/sqlite"
 )
 
 // benchStores opens a new SQLite file and a new PostgreSQL schema, the
 // baseline and the subject of each benchmark below.
-func benchStores(b *testing.B) (sqlite, pg storeAPI) {
+func benchStores(b *testing.B) (baseline, subject store.Store) {
 	b.Helper()
 	dsn := pgtest.DSN(b)
-	sq, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "attache.db"))
+	sq, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "attache.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -34,10 +35,10 @@ func benchStores(b *testing.B) (sqlite, pg storeAPI) {
 // (perOp units in one op) of each, and the ratio of PostgreSQL to SQLite.
 // The two alternate op by op, so that a change in the machine's load (it is
 // shared) weighs on both alike.
-func compare(b *testing.B, unit string, perOp int, op func(s storeAPI, i int) error) {
+func compare(b *testing.B, unit string, perOp int, op func(s store.Store, i int) error) {
 	sq, pg := benchStores(b)
 	var sqT, pgT time.Duration
-	timed := func(s storeAPI, i int) time.Duration {
+	timed := func(s store.Store, i int) time.Duration {
 		start := time.Now()
 		if err := op(s, i); err != nil {
 			b.Fatal(err)
@@ -60,7 +61,7 @@ func compare(b *testing.B, unit string, perOp int, op func(s storeAPI, i int) er
 // SeenStories, Record) for a feed that has news. The feeds rotate over 100,
 // so the tables grow as in a real deployment.
 func BenchmarkPollWithNews(b *testing.B) {
-	compare(b, "poll", 1, func(s storeAPI, i int) error {
+	compare(b, "poll", 1, func(s store.Store, i int) error {
 		feed := fmt.Sprintf("feed-%03d", i%100)
 		round := i / 100
 		keys := make([]string, 20)
@@ -95,7 +96,7 @@ func BenchmarkPollWithNews(b *testing.B) {
 // BenchmarkPollWithoutNews is the common poll: the feed answered 304 or
 // brought nothing new, and only its state is saved.
 func BenchmarkPollWithoutNews(b *testing.B) {
-	compare(b, "poll", 1, func(s storeAPI, i int) error {
+	compare(b, "poll", 1, func(s store.Store, i int) error {
 		now := t0.Add(time.Duration(i) * time.Second)
 		return s.SaveFeedState(b.Context(), store.FeedState{Feed: fmt.Sprintf("feed-%03d", i%100),
 			ETag: `W/"x"`, LastPoll: now, LastSuccess: now, Baselined: true})
@@ -105,7 +106,7 @@ func BenchmarkPollWithoutNews(b *testing.B) {
 // BenchmarkRecordFirstPoll records a feed's first poll: 100 items at once,
 // no alerts (a first poll is a baseline).
 func BenchmarkRecordFirstPoll(b *testing.B) {
-	compare(b, "item", 100, func(s storeAPI, i int) error {
+	compare(b, "item", 100, func(s store.Store, i int) error {
 		feed := fmt.Sprintf("feed-%d", i)
 		items := make([]attache.Item, 100)
 		for k := range items {

@@ -6,9 +6,11 @@ package postgres_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -171,5 +173,44 @@ func TestHostileTextIsRecordedFoundAgainAndDelivered(t *testing.T) {
 				t.Errorf("Destinations = %q, %v", dests, err)
 			}
 		})
+	})
+}
+
+// TestTwoHandlesOnOneState stands for two processes on one state, such as
+// the daemon and `attache test --since`: writes wait for each other instead
+// of failing.
+func TestTwoHandlesOnOneState(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		a, reopen := openTest(t, be)
+		b := reopen(t)
+
+		const polls = 30
+		var wg sync.WaitGroup
+		errs := make(chan error, 2)
+		for i, s := range []store.Store{a, b} {
+			wg.Go(func() {
+				feed := fmt.Sprintf("feed-%d", i)
+				for p := range polls {
+					it := item(feed, fmt.Sprint(p))
+					b := batch(feed, t0.Add(time.Duration(p)*time.Second), []attache.Item{it}, alertFor(it, "d", "r"))
+					if _, err := s.Record(t.Context(), b); err != nil {
+						errs <- err
+						return
+					}
+					if _, err := s.ItemsSince(t.Context(), t0); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		if n := countAll(t, a).Alerts; n != 2*polls {
+			t.Errorf("%d alerts queued, want %d", n, 2*polls)
+		}
 	})
 }

@@ -27,8 +27,8 @@ type DestinationLease struct {
 	// under any owner; zero if none did.
 	LastSend time.Time
 	// Requeued counts the alerts that a previous owner left in flight and
-	// the claim returned to the queue. Their outcome is unknown: they may
-	// have arrived.
+	// the claim returned to the queue, each with its unknown outcome counted
+	// (Alert.Unknown): they may have arrived.
 	Requeued int
 }
 
@@ -62,7 +62,8 @@ func (s *Store) ClaimDestinations(ctx context.Context, owner string, destination
 			FROM free WHERE l.destination = free.destination
 			RETURNING l.destination, l.owner, l.epoch, l.expires, l.last_send
 		), requeued AS (
-			UPDATE alerts a SET status = 'queued'
+			UPDATE alerts a SET status = 'queued', unknown = a.unknown + 1,
+				unknown_since = COALESCE(a.unknown_since, a.last_attempt)
 			FROM claimed WHERE a.destination = claimed.destination AND a.status = 'in_flight'
 			RETURNING a.destination
 		)

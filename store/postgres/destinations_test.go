@@ -88,6 +88,10 @@ func TestDestinationLeases(t *testing.T) {
 		if err != nil || len(due) != 2 || due[0].Attempts != 1 {
 			t.Fatalf("Due = %+v, %v; want both alerts, the first with its attempt counted", due, err)
 		}
+		if due[0].Unknown != 1 || !due[0].UnknownSince.Equal(sendAt) || due[1].Unknown != 0 {
+			t.Errorf("requeued alert: unknown %d since %v, want 1 since %v; the other %d",
+				due[0].Unknown, due[0].UnknownSince, sendAt, due[1].Unknown)
+		}
 		if err := s.MarkInFlightLeased(ctx, a[0].Lease, due[0].ID, sendAt); !errors.Is(err, ErrLeaseLost) {
 			t.Errorf("the old owner's MarkInFlightLeased: %v, want ErrLeaseLost", err)
 		}

@@ -86,7 +86,9 @@ var migrations = []migration{
 				next_attempt timestamptz NOT NULL,
 				last_attempt timestamptz,
 				last_error   text        NOT NULL DEFAULT '',
-				delivered    timestamptz
+				delivered    timestamptz,
+				unknown       integer     NOT NULL DEFAULT 0,
+				unknown_since timestamptz
 			)`,
 			// Due and Destinations read only queued alerts, in this order; a
 			// partial index keeps delivered history out of their way.

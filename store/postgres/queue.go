@@ -17,14 +17,21 @@ import (
 //
 //	queued ──MarkInFlight──► in_flight ──MarkDelivered──► delivered
 //	  ▲                         │  │
-//	  └────────MarkRetry────────┘  └──MarkDead──► dead   (MarkDead also from queued)
+//	  └──MarkRetry/MarkUnknown──┘  └──MarkDead──► dead   (MarkDead also from queued)
+//
+// RequeueInFlight, and a replica taking a destination over, return to queued
+// what was left in flight, counted as MarkUnknown counts a send.
 //
 // Each change is one UPDATE whose WHERE names the statuses it may start
 // from, so two processes racing for one alert cannot both move it: the
 // second finds the row changed and gets store.ErrStatus.
 
 const alertColumns = `id, destination, item, matches, queued, status, attempts,
-	next_attempt, last_error, delivered`
+	next_attempt, last_error, delivered, unknown, unknown_since`
+
+// unknownSet counts a send whose outcome is unknown; the first such send
+// sets unknown_since to its start, which MarkInFlight recorded.
+const unknownSet = `unknown = unknown + 1, unknown_since = COALESCE(unknown_since, last_attempt)`
 
 // Due returns up to limit alerts for destination that are queued and due at
 // now, oldest first (by queueing time, then by the item's publication, an
@@ -94,6 +101,13 @@ func (s *Store) MarkRetry(ctx context.Context, id string, next time.Time, errTex
 		`status = 'queued', next_attempt = $3, last_error = $4`, truncMS(next), cleanText(errText))
 }
 
+// MarkUnknown returns an in-flight alert to the queue after a send whose
+// outcome is unknown, not due before next, counting the send.
+func (s *Store) MarkUnknown(ctx context.Context, id string, next time.Time, errText string) error {
+	return s.transition(ctx, id, "mark outcome unknown", []attache.AlertStatus{attache.AlertInFlight},
+		`status = 'queued', next_attempt = $3, last_error = $4, `+unknownSet, truncMS(next), cleanText(errText))
+}
+
 // MarkDead gives up on an alert after a permanent failure, or without a send
 // (a destination removed from the configuration). The alert is kept, with
 // errText, until pruned.
@@ -105,12 +119,13 @@ func (s *Store) MarkDead(ctx context.Context, id string, errText string) error {
 
 // RequeueInFlight returns to the queue every alert left in flight, and says
 // how many. Call it once at startup, before the dispatcher runs: an alert in
-// flight then was being sent when the process stopped. With one process per
+// flight then was being sent when the process stopped, and may or may not
+// have arrived, so the send is counted as one whose outcome is unknown. With one process per
 // schema that is exact; with several, it would also take back what another
 // process is sending, which is why replicas will requeue only alerts whose
 // claim has expired (see the package's lease design).
 func (s *Store) RequeueInFlight(ctx context.Context) (int, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE alerts SET status = 'queued' WHERE status = 'in_flight'`)
+	tag, err := s.pool.Exec(ctx, `UPDATE alerts SET status = 'queued', `+unknownSet+` WHERE status = 'in_flight'`)
 	if err != nil {
 		return 0, fmt.Errorf("requeue alerts in flight: %w", err)
 	}
@@ -159,10 +174,10 @@ func scanAlert(row pgx.CollectableRow) (attache.Alert, error) {
 	var (
 		a                     attache.Alert
 		item, matches, status string
-		delivered             *time.Time
+		delivered, since      *time.Time
 	)
 	err := row.Scan(&a.ID, &a.Destination, &item, &matches, &a.Queued, &status, &a.Attempts,
-		&a.NextAttempt, &a.LastError, &delivered)
+		&a.NextAttempt, &a.LastError, &delivered, &a.Unknown, &since)
 	if err != nil {
 		return a, err
 	}
@@ -176,6 +191,7 @@ func scanAlert(row pgx.CollectableRow) (attache.Alert, error) {
 	a.Queued = a.Queued.UTC()
 	a.NextAttempt = a.NextAttempt.UTC()
 	a.Delivered = fromTS(delivered)
+	a.UnknownSince = fromTS(since)
 	return a, nil
 }
 

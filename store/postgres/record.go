@@ -125,53 +125,27 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 	return queued, nil
 }
 
-// normalise fills in the feed names left empty, rejects a batch that mixes
-// feeds or has no time, and cleans every text of the batch (cleanText).
+// normalise checks the batch and fills in its feed names
+// (store.RecordBatch.Normalise), then cleans every text of it (cleanText).
 // Rows the schema rejects (an empty key or alert id) fail inside the
 // transaction and undo it.
 func normalise(b *store.RecordBatch) error {
-	if b.Feed == "" {
-		return errors.New("empty feed name")
-	}
-	if b.Now.IsZero() {
-		return errors.New("no time given")
-	}
-	if err := sameFeed(&b.State.Feed, b.Feed, "state"); err != nil {
+	if err := b.Normalise(); err != nil {
 		return err
 	}
-	items := make([]attache.Item, len(b.Items))
 	for i, it := range b.Items {
-		if err := sameFeed(&it.Feed, b.Feed, "item "+it.Key); err != nil {
-			return err
-		}
-		items[i] = cleanItem(it)
+		b.Items[i] = cleanItem(it)
 	}
-	alerts := make([]attache.Alert, len(b.Alerts))
 	for i, a := range b.Alerts {
-		if err := sameFeed(&a.Item.Feed, b.Feed, "alert "+a.ID); err != nil {
-			return err
-		}
 		a.ID = cleanText(a.ID)
 		a.Destination = cleanText(a.Destination)
 		a.Item = cleanItem(a.Item)
 		a.Matches = cleanMatches(a.Matches)
 		a.LastError = cleanText(a.LastError)
-		alerts[i] = a
+		b.Alerts[i] = a
 	}
 	b.Feed = cleanText(b.Feed)
 	b.State.Feed = b.Feed
-	b.Items, b.Alerts = items, alerts
-	return nil
-}
-
-func sameFeed(name *string, feed, what string) error {
-	switch *name {
-	case "":
-		*name = feed
-	case feed:
-	default:
-		return fmt.Errorf("%s belongs to feed %q", what, *name)
-	}
 	return nil
 }
 
@@ -240,6 +214,7 @@ func queueAlertArgs(a attache.Alert, now time.Time) (attache.Alert, []any, error
 	a.Attempts = 0
 	a.LastError = ""
 	a.Delivered = time.Time{}
+	a.Unknown, a.UnknownSince = 0, time.Time{}
 	if a.Queued.IsZero() {
 		a.Queued = now
 	}

@@ -1,0 +1,32 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/store/sqlite"
+)
+
+// ErrNoState says the configured state does not exist yet: nothing has been
+// polled.
+var ErrNoState = errors.New("no state yet")
+
+// StoredItems returns the items the state kept that were first seen at or
+// after since, for a backtest of the rules (`attache test --since`). It
+// opens the state and closes it again, creating nothing.
+func StoredItems(ctx context.Context, cfg *config.Config, since time.Time) ([]attache.Item, error) {
+	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", cfg.State, ErrNoState)
+	}
+	st, err := sqlite.Open(ctx, cfg.State)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.ItemsSince(ctx, since)
+}

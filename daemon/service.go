@@ -1,0 +1,142 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/metrics"
+	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/watcher"
+	"github.com/attache-dev/attache/web"
+)
+
+// stallAfter is how old the scheduler's heartbeat may be before /readyz
+// says the daemon has stalled.
+const stallAfter = 2 * time.Minute
+
+// instrument gives the daemon its metrics: a registry that the daemon owns, the
+// poller's and dispatcher's outcomes, the queue read at scrape time.
+func (d *daemon) instrument() (*prometheus.Registry, *metrics.Metrics) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(reg, metrics.BuildInfo{Version: d.opts.Version, Commit: d.opts.Commit, GoVersion: runtime.Version()})
+	m.WatchQueue(func(ctx context.Context) ([]metrics.QueueStat, error) {
+		stats, err := d.store.QueueStats(ctx)
+		out := make([]metrics.QueueStat, len(stats))
+		for i, s := range stats {
+			out[i] = metrics.QueueStat{Destination: s.Destination, Queued: s.Queued, OldestQueued: s.OldestQueued}
+		}
+		return out, err
+	}, nil)
+	initMetrics(m, d.cfg)
+	if states, err := d.store.FeedStates(d.work); err == nil {
+		for _, st := range states {
+			if !st.LastSuccess.IsZero() {
+				m.SetLastSuccess(st.Feed, st.LastSuccess)
+			}
+		}
+	}
+	m.Reload(true, time.Now()) // the configuration loaded at start counts as one
+	d.onReload = func(ok bool) {
+		m.Reload(ok, time.Now())
+		if ok {
+			initMetrics(m, d.config())
+		}
+	}
+	return reg, m
+}
+
+// initMetrics makes a zero series for every configured name, so dashboards
+// see zeros rather than nothing, and drops those of names now gone.
+func initMetrics(m *metrics.Metrics, cfg *config.Config) {
+	var feeds, rules, dests []string
+	for _, f := range cfg.Feeds {
+		feeds = append(feeds, f.Name)
+	}
+	for _, r := range cfg.Rules {
+		rules = append(rules, r.Name)
+	}
+	rules = append(rules, watcher.HealthRule)
+	for name := range cfg.Destinations {
+		dests = append(dests, name)
+	}
+	m.Init(feeds, rules, dests)
+}
+
+// observePoll feeds a poll's outcome to the metrics.
+func observePoll(m *metrics.Metrics) func(watcher.PollResult, time.Duration) {
+	return func(r watcher.PollResult, took time.Duration) {
+		m.PollDone(r.Feed, r.Class, took, r.New, r.Success, time.Now())
+		for rule, n := range r.Matches {
+			m.Matched(rule, n)
+		}
+		for dest, n := range r.QueuedTo {
+			m.Queued(dest, n)
+		}
+	}
+}
+
+// observeDelivery feeds the dispatcher's outcomes to the metrics.
+func observeDelivery(m *metrics.Metrics) func(string, notify.Counts) {
+	return func(dest string, c notify.Counts) { m.Delivery(dest, c.Delivered, c.Retried, c.Dead) }
+}
+
+// serve starts the HTTP listener of --listen: /metrics, /healthz, /readyz
+// and the status page. It returns once listening, so that a port in use is
+// an error at start, not a log line later.
+func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, error) {
+	h := web.New(d.store, web.Options{
+		Logger: d.log, Registry: reg, Location: d.config().Timezone,
+		Ready: func(ctx context.Context) error { return d.ready() },
+		Feeds: func() []string {
+			var names []string
+			for _, f := range d.config().Feeds {
+				names = append(names, f.Name)
+			}
+			return names
+		},
+		Rules: func() []string {
+			var names []string
+			for _, r := range d.config().Rules {
+				names = append(names, r.Name)
+			}
+			return names
+		},
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--listen %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			d.log.Error("the HTTP listener stopped", "error", err)
+		}
+	}()
+	d.log.Info("serving /metrics, /healthz, /readyz and the status page", "listen", ln.Addr().String())
+	return srv, nil
+}
+
+// ready is the daemon's own part of /readyz (the web package checks the
+// store): a configuration is loaded and the scheduler has not stalled.
+func (d *daemon) ready() error {
+	d.mu.Lock()
+	cfg, sched := d.cfg, d.sched
+	d.mu.Unlock()
+	if cfg == nil || sched == nil {
+		return errors.New("starting")
+	}
+	if age := time.Since(sched.LastBeat()); age > stallAfter {
+		return fmt.Errorf("the scheduler has not run for %v", age.Round(time.Second))
+	}
+	return nil
+}

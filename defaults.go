@@ -1,0 +1,30 @@
+package attache
+
+import "time"
+
+// Defaults for what the configuration leaves out. Every package that needs
+// one takes it from here.
+const (
+	// DefaultState is the state file, beside the configuration.
+	DefaultState = "attache.db"
+	// DefaultSchedule is the cron spec of feeds without their own.
+	DefaultSchedule = "@every 10m"
+	// DefaultRetention is how long seen-item records and item text are kept.
+	DefaultRetention = 90 * 24 * time.Hour
+	// DefaultStaleAfter is how long a feed may fail before a health alert.
+	DefaultStaleAfter = 24 * time.Hour
+	// DefaultTimeout bounds one fetch: connecting, redirects, headers, body.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxBody is the most bytes a fetched body may have, counted
+	// after decompression.
+	DefaultMaxBody = 10 << 20
+	// DefaultLang is the stemming language of feeds without their own.
+	DefaultLang = "en"
+	// DefaultBurstLimit is the number of alerts due at once for one
+	// destination above which summaries are sent instead.
+	DefaultBurstLimit = 20
+	// DefaultSeverity is the severity of rules without their own.
+	DefaultSeverity = SeverityWarning
+	// DefaultUserAgent is the User-Agent of fetches when none is set.
+	DefaultUserAgent = "attache (+https://github.com/attache-dev/attache)"
+)

@@ -1,0 +1,70 @@
+package attache
+
+import "time"
+
+// Feed is one configured source: a feed, or an HTML list page when HTML is
+// set. Its kind's settings are plain data; the source layer compiles them.
+type Feed struct {
+	Name string
+	// URL is an http or https URL, a file:// URL, or a local path.
+	URL string
+	// Lang is the stemming language for Latin-script words ("en",
+	// "en-GB"); empty means the source's own declared language, if any.
+	Lang string
+	Tags []string
+	// Schedule is the feed's cron spec; empty takes the global one.
+	Schedule string
+	// StaleAfter is how long the feed may fail before a health alert says
+	// so; DefaultStaleAfter when zero.
+	StaleAfter time.Duration
+	// HTML, when set, makes the feed an HTML list page read through these
+	// CSS selectors instead of a feed (the html key).
+	HTML *HTMLSpec
+}
+
+// Label is how messages and items name the feed: its name, or else its URL
+// (a source given on the command line has no name).
+func (f Feed) Label() string {
+	if f.Name == "" {
+		return f.URL
+	}
+	return f.Name
+}
+
+// HTMLSpec is how an HTML list page is read, as the configuration writes
+// it. Each field but Item, DateFormat and Follow is a value: a CSS selector
+// within the item, "selector@attr" for an attribute of what it matches, or
+// "@attr" for the item element's own attribute; empty means not set.
+type HTMLSpec struct {
+	// Item matches one element per item of the list page.
+	Item string
+	// Title is read within the item; empty means the item's own text.
+	Title string
+	// Link is read within the item; empty means the item's own href, else
+	// the href of the first link inside it.
+	Link string
+	// Date is read within the item; empty means the items are undated.
+	Date string
+	// DateFormat, when set, is the Go layout the date is written in
+	// ("02.01.2006"); empty means the usual ministry formats.
+	DateFormat string
+	// Summary is read within the item; empty means none.
+	Summary string
+	// Follow asks for each new item's own page, where Content is read.
+	Follow bool
+	// Content is read on the item's page.
+	Content string
+}
+
+// Rule is one alerting rule.
+type Rule struct {
+	Name        string
+	Description string
+	Query       string
+	// Feeds are the feed names and tags the rule applies to (its scopes);
+	// empty means every feed.
+	Feeds    []string
+	Severity Severity
+	// Notify is the rule's destinations.
+	Notify []string
+}

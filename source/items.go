@@ -1,0 +1,124 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/attache-dev/attache/source/scrape"
+
+	"github.com/attache-dev/attache"
+)
+
+// Result is what one poll of a feed gave.
+type Result struct {
+	// Items are the feed's entries, normalised, in document order. Empty
+	// when NotModified.
+	Items []attache.Item
+	// NotModified is true when the server answered 304 to the validators.
+	NotModified bool
+	// ETag and LastModified are the validators to send next time. They are
+	// empty when the poll failed, so that a broken answer is never cached
+	// as current.
+	ETag         string
+	LastModified string
+	// FinalURL is the address after redirects.
+	FinalURL string
+}
+
+// Items fetches a source and reads its items with the reader of its kind
+// (ReaderFor). now is the time the poll started; undated items take it.
+func (f *Fetcher) Items(ctx context.Context, src attache.Feed, cond Conditional, now time.Time) (Result, error) {
+	return f.ItemsWith(ctx, src, ReaderFor(src), cond, now)
+}
+
+// ItemsWith fetches a source, asking for what r reads, and reads its items
+// with r, with the same client, limits and conditional GET for every kind.
+func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, cond Conditional, now time.Time) (Result, error) {
+	name := src.Label()
+	resp, err := f.fetch(ctx, src.URL, cond, r.Accept())
+	if err != nil {
+		return Result{}, fmt.Errorf("feed %q: %w", name, err)
+	}
+	res := Result{FinalURL: resp.URL, NotModified: resp.NotModified}
+	if resp.NotModified {
+		res.ETag, res.LastModified = resp.ETag, resp.LastModified
+		return res, nil
+	}
+	items, err := r.Read(resp, src, now)
+	if err != nil {
+		return res, fmt.Errorf("feed %q: %s: %w", name, resp.URL, err)
+	}
+	res.Items = items
+	res.ETag, res.LastModified = resp.ETag, resp.LastModified
+	return res, nil
+}
+
+// Reader reads one kind of source from its fetched document.
+type Reader interface {
+	// Accept is the Accept header of the fetch: what the reader reads.
+	Accept() string
+	// Read turns a fetched document (never a 304) into the source's items,
+	// normalised, in document order. now is when the poll started; undated
+	// items take it. Errors wrap one of this package's sentinels, so that
+	// Classify names them.
+	Read(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error)
+}
+
+// readerFunc is a Reader made of an Accept header and a function.
+type readerFunc struct {
+	accept string
+	read   func(*Response, attache.Feed, time.Time) ([]attache.Item, error)
+}
+
+func (r readerFunc) Accept() string { return r.accept }
+
+func (r readerFunc) Read(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error) {
+	return r.read(resp, src, now)
+}
+
+// The readers of the kinds this package knows.
+var (
+	// FeedReader reads RSS, Atom and JSON Feed documents (ParseItems).
+	FeedReader Reader = readerFunc{acceptFeed, ParseItems}
+	// PageReader reads HTML list pages through their selectors (ParsePage).
+	PageReader Reader = readerFunc{acceptPage, ParsePage}
+)
+
+// ReaderFor returns the reader of a source's kind: PageReader for a source
+// with HTML selectors, else FeedReader.
+func ReaderFor(src attache.Feed) Reader {
+	if src.HTML != nil {
+		return PageReader
+	}
+	return FeedReader
+}
+
+// ParseItems parses a fetched document and normalises its entries into
+// items (SPEC §4). A response that is NotModified has none. Errors wrap
+// ErrNotAFeed or ErrParse.
+func ParseItems(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error) {
+	if resp == nil || resp.NotModified {
+		return nil, nil
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	doc := toUTF8(skipLeadingJunk(resp.Body), resp.ContentType)
+	feed, err := parseDocument(doc, resp.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	return normalizeFeed(feed, src, resp.URL, now), nil
+}
+
+// compileHTML compiles the selectors of an HTML list page. The
+// configuration has checked them already; a source given on the command
+// line is checked the same way before it is read.
+func compileHTML(h *attache.HTMLSpec) (*scrape.Spec, error) {
+	spec, problems := scrape.Compile(*h)
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("html %s: %s", problems[0].Key, problems[0].Msg)
+	}
+	return spec, nil
+}

@@ -1,0 +1,173 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/attache-dev/attache/store"
+)
+
+// migration is one step of the schema's history. Steps are applied in
+// order, each in its own transaction together with the row that records it,
+// so a failed step leaves the file at the previous version. Never edit a
+// step that has shipped: append a new one.
+type migration struct {
+	name  string
+	stmts []string
+}
+
+// migrations is the schema, version by version: version n is the state after
+// migrations[n-1]. The SQL is kept portable (no AUTOINCREMENT, no SQLite-only
+// types): BIGINT for millisecond times, INTEGER 0/1 for booleans, TEXT for
+// JSON.
+var migrations = []migration{
+	{
+		name: "feeds, items, alerted, alerts",
+		stmts: []string{
+			`CREATE TABLE feeds (
+				name               TEXT    NOT NULL PRIMARY KEY CHECK (name <> ''),
+				etag               TEXT    NOT NULL DEFAULT '',
+				last_modified      TEXT    NOT NULL DEFAULT '',
+				last_poll_ms       BIGINT,
+				last_success_ms    BIGINT,
+				consecutive_errors INTEGER NOT NULL DEFAULT 0,
+				last_error         TEXT    NOT NULL DEFAULT '',
+				baselined          INTEGER NOT NULL DEFAULT 0
+			)`,
+			`CREATE TABLE items (
+				feed          TEXT    NOT NULL REFERENCES feeds (name) ON DELETE CASCADE,
+				item_key      TEXT    NOT NULL CHECK (item_key <> ''),
+				story         TEXT    NOT NULL CHECK (story <> ''),
+				title         TEXT    NOT NULL DEFAULT '',
+				link          TEXT    NOT NULL DEFAULT '',
+				summary       TEXT    NOT NULL DEFAULT '',
+				content       TEXT    NOT NULL DEFAULT '',
+				author        TEXT    NOT NULL DEFAULT '',
+				categories    TEXT    NOT NULL DEFAULT '[]',
+				lang          TEXT    NOT NULL DEFAULT '',
+				published_ms  BIGINT,
+				date_missing  INTEGER NOT NULL DEFAULT 0,
+				first_seen_ms BIGINT  NOT NULL,
+				PRIMARY KEY (feed, item_key)
+			)`,
+			`CREATE INDEX items_first_seen ON items (first_seen_ms)`,
+			`CREATE TABLE alerted (
+				rule        TEXT   NOT NULL CHECK (rule <> ''),
+				destination TEXT   NOT NULL CHECK (destination <> ''),
+				story       TEXT   NOT NULL CHECK (story <> ''),
+				alert_id    TEXT   NOT NULL,
+				created_ms  BIGINT NOT NULL,
+				PRIMARY KEY (rule, destination, story)
+			)`,
+			`CREATE INDEX alerted_created ON alerted (created_ms)`,
+			`CREATE TABLE alerts (
+				id              TEXT    NOT NULL PRIMARY KEY CHECK (id <> ''),
+				destination     TEXT    NOT NULL CHECK (destination <> ''),
+				feed            TEXT    NOT NULL,
+				item_key        TEXT    NOT NULL,
+				published_ms    BIGINT,
+				item            TEXT    NOT NULL,
+				matches         TEXT    NOT NULL,
+				queued_ms       BIGINT  NOT NULL,
+				status          TEXT    NOT NULL
+					CHECK (status IN ('queued', 'in_flight', 'delivered', 'dead')),
+				attempts        INTEGER NOT NULL DEFAULT 0,
+				next_attempt_ms BIGINT  NOT NULL,
+				last_attempt_ms BIGINT,
+				last_error      TEXT    NOT NULL DEFAULT '',
+				delivered_ms    BIGINT
+			)`,
+			`CREATE INDEX alerts_due ON alerts (destination, status, next_attempt_ms)`,
+			`CREATE INDEX alerts_queued ON alerts (queued_ms)`,
+		},
+	},
+	{
+		name: "feed health: when a feed began failing, whether that was alerted",
+		stmts: []string{
+			`ALTER TABLE feeds ADD COLUMN failing_since_ms BIGINT`,
+			`ALTER TABLE feeds ADD COLUMN health_alerted INTEGER NOT NULL DEFAULT 0`,
+		},
+	},
+	{
+		name: "find items by story",
+		stmts: []string{
+			`CREATE INDEX items_story ON items (story)`,
+		},
+	},
+	{
+		name: "alerts: sends whose outcome is unknown",
+		stmts: []string{
+			`ALTER TABLE alerts ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0`,
+			`ALTER TABLE alerts ADD COLUMN unknown_since_ms BIGINT`,
+		},
+	},
+}
+
+// migrate brings the schema up to the last version this binary knows.
+func migrate(ctx context.Context, db *sql.DB, now time.Time) error {
+	_, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER NOT NULL PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_ms BIGINT  NOT NULL
+	)`)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for {
+		done, err := migrateOne(ctx, db, now)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// migrateOne applies the next step, if any. The version is read inside the
+// step's transaction, so two processes opening one file at once cannot both
+// apply the same step.
+func migrateOne(ctx context.Context, db *sql.DB, now time.Time) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+
+	version, err := schemaVersion(ctx, tx)
+	if err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	if version > len(migrations) {
+		return false, fmt.Errorf("migrate: file is at schema version %d, this binary knows up to %d: %w",
+			version, len(migrations), store.ErrSchemaTooNew)
+	}
+	if version == len(migrations) {
+		return true, tx.Commit()
+	}
+	m := migrations[version]
+	for _, stmt := range m.stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return false, fmt.Errorf("migrate to version %d (%s): %w", version+1, m.name, err)
+		}
+	}
+	_, err = tx.ExecContext(ctx,
+		`INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)`,
+		version+1, m.name, now.UnixMilli())
+	if err != nil {
+		return false, fmt.Errorf("migrate to version %d (%s): %w", version+1, m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migrate to version %d (%s): %w", version+1, m.name, err)
+	}
+	return false, nil
+}
+
+// schemaVersion is the highest version recorded, 0 for a new file.
+func schemaVersion(ctx context.Context, q querier) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}

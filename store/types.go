@@ -1,0 +1,123 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/attache-dev/attache"
+)
+
+// FeedState is what the store remembers of one feed between polls.
+type FeedState struct {
+	// Feed is the configured feed's name.
+	Feed string
+	// Known is false for a feed that has never been saved; all the other
+	// fields are then zero.
+	Known bool
+
+	// ETag and LastModified are the validators of the last 200 answer, sent
+	// back on the next request for a conditional GET.
+	ETag         string
+	LastModified string
+
+	// LastPoll is when the feed was last fetched, whatever the outcome;
+	// LastSuccess when a fetch last succeeded (a 304 counts).
+	LastPoll    time.Time
+	LastSuccess time.Time
+	// ConsecutiveErrors counts failed polls since the last success, for
+	// backoff; LastError is the latest failure's text, kept after a success
+	// for the status page.
+	ConsecutiveErrors int
+	LastError         string
+
+	// Baselined says the feed's first poll has been recorded: from then on an
+	// unseen item is news, not backlog.
+	Baselined bool
+
+	// FailingSince is when the current run of failures began; zero while
+	// the feed answers. HealthAlerted says a health alert was queued for
+	// that run, so that it is raised once and its recovery once.
+	FailingSince  time.Time
+	HealthAlerted bool
+
+	// Items is how many of the feed's items are recorded (within retention).
+	// It is read only: SaveFeedState ignores it.
+	Items int
+}
+
+// RecordBatch is the outcome of one poll of one feed, to be recorded at once.
+type RecordBatch struct {
+	// Feed is the feed polled. Items, alerts' items and State may leave their
+	// feed name empty; a different one is an error.
+	Feed string
+	// State is the feed's state after the poll.
+	State FeedState
+	// Items are the items the poll found unseen; any already recorded are
+	// left as they are.
+	Items []attache.Item
+	// Alerts are the candidate alerts, one per item and destination, naming
+	// every rule that matched there.
+	Alerts []attache.Alert
+	// Now is the time of the poll: the items' first sight, the alerts'
+	// queueing time when they carry none.
+	Now time.Time
+}
+
+// Normalise fills in the feed names left empty and rejects a batch that mixes
+// feeds or has no time. Rows the schema rejects (an empty key or alert id)
+// fail inside the transaction and undo it.
+func (b *RecordBatch) Normalise() error {
+	if b.Feed == "" {
+		return errors.New("empty feed name")
+	}
+	if b.Now.IsZero() {
+		return errors.New("no time given")
+	}
+	if err := sameFeed(&b.State.Feed, b.Feed, "state"); err != nil {
+		return err
+	}
+	b.Items = append([]attache.Item(nil), b.Items...)
+	for i := range b.Items {
+		if err := sameFeed(&b.Items[i].Feed, b.Feed, "item "+b.Items[i].Key); err != nil {
+			return err
+		}
+	}
+	b.Alerts = append([]attache.Alert(nil), b.Alerts...)
+	for i := range b.Alerts {
+		if err := sameFeed(&b.Alerts[i].Item.Feed, b.Feed, "alert "+b.Alerts[i].ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sameFeed(name *string, feed, what string) error {
+	switch *name {
+	case "":
+		*name = feed
+	case feed:
+	default:
+		return fmt.Errorf("%s belongs to feed %q", what, *name)
+	}
+	return nil
+}
+
+// PruneResult says how many rows Prune deleted.
+type PruneResult struct {
+	Items   int64 // seen items, with their text
+	Alerts  int64 // delivered and dead alerts
+	Alerted int64 // records of a rule having alerted a story to a destination
+}
+
+// QueueStat sums up one destination's alerts.
+type QueueStat struct {
+	Destination string
+	Queued      int
+	InFlight    int
+	Delivered   int // within retention
+	Dead        int // within retention
+	// OldestQueued is when the oldest alert still queued was queued; zero
+	// when none is. Its age is the best single sign of a stuck destination.
+	OldestQueued time.Time
+}
