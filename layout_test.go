@@ -56,10 +56,14 @@ var layer = map[string]int{
 	"watcher/adaptive": 40,
 	"store/sqlite":     40,
 	"store/storetest":  40,
-	"watcher":          50,
-	"notify":           50,
-	"notify/slack":     50,
-	"notify/console":   50,
+	// The PostgreSQL backend, and the helper that gives its tests (and any
+	// other test needing a server) a schema of their own.
+	"store/postgres":        40,
+	"store/postgres/pgtest": 0,
+	"watcher":               50,
+	"notify":                50,
+	"notify/slack":          50,
+	"notify/console":        50,
 	// Slack interactivity (Socket Mode), and the fake Socket Mode server
 	// that its tests and e2e run against.
 	"notify/slack/interact":            50,
@@ -72,13 +76,14 @@ var layer = map[string]int{
 
 // forbidden are imports the rank alone would allow but the design does not:
 // notify states the small interface it needs instead of importing the store
-// or the watcher; internal/corpus and store/storetest serve tests only.
+// or the watcher; internal/corpus, store/storetest and store/postgres/pgtest
+// serve tests only.
 var forbidden = map[string][]string{
 	"notify":                {"store", "store/sqlite", "watcher"},
 	"notify/slack":          {"store", "store/sqlite", "watcher"},
 	"notify/console":        {"store", "store/sqlite", "watcher"},
 	"notify/slack/interact": {"store", "store/sqlite", "watcher"},
-	"*":                     {"internal/corpus", "store/storetest", "notify/slack/interact/sockettest"},
+	"*":                     {"internal/corpus", "store/storetest", "store/postgres/pgtest", "notify/slack/interact/sockettest"},
 }
 
 func TestPackagesKeepToTheImportRules(t *testing.T) {
