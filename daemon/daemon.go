@@ -137,9 +137,9 @@ func (d *daemon) config() *config.Config {
 	return d.cfg
 }
 
-// stop stops scheduling and waits, up to the shutdown timeout, for the
-// polls under way; it reports whether they all finished.
-func (d *daemon) stop() bool {
+// stop stops scheduling and waits, up to timeout, for the polls under way;
+// it reports whether they all finished.
+func (d *daemon) stop(timeout time.Duration) bool {
 	d.mu.Lock()
 	sched := d.sched
 	d.mu.Unlock()
@@ -154,7 +154,7 @@ func (d *daemon) stop() bool {
 	select {
 	case <-done:
 		return true
-	case <-time.After(d.opts.ShutdownTimeout):
+	case <-time.After(timeout):
 		return false
 	}
 }

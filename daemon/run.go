@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/notify"
 )
 
 // pruneEvery is how often records older than the retention are deleted.
@@ -51,7 +52,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 		srv, err := d.serve(opts.Listen, reg)
 		if err != nil {
 			log.Error("cannot serve", "error", err)
-			d.stop()
+			d.stop(opts.ShutdownTimeout)
 			return err
 		}
 		defer func() {
@@ -62,7 +63,8 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	}
 
 	var wg sync.WaitGroup
-	wg.Go(func() { disp.Run(work) })
+	dispatched := make(chan struct{})
+	go func() { defer close(dispatched); disp.Run(work) }()
 	wg.Go(func() { prune(work, d, ctx.Done()) })
 	log.Info("attache started", "config", cfg.Path, "state", cfg.State, "feeds", len(cfg.Feeds),
 		"rules", len(cfg.Rules), "destinations", len(cfg.Destinations))
@@ -78,14 +80,32 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 			d.reload()
 		}
 	}
-	log.Info("stopping: waiting for the polls and the send in flight", "timeout", opts.ShutdownTimeout)
-	if !d.stop() {
-		log.Warn("polls still running at the shutdown timeout were cut short; they run again after the restart")
-	}
+	d.shutdown(disp, dispatched, opts.ShutdownTimeout)
 	cancelWork()
+	<-dispatched
 	wg.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// shutdown stops in order, within timeout in all: no new poll is scheduled,
+// the polls under way finish (their alerts are queued), then the dispatcher
+// starts no new send and the sends under way finish and are recorded. A
+// send cut short could not be known to have arrived, and the restart would
+// send it again; so sends are cut only when the timeout is over. The store
+// is closed after, by the caller.
+func (d *daemon) shutdown(disp *notify.Dispatcher, dispatched <-chan struct{}, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	d.log.Info("stopping: waiting for the polls and the sends in flight", "timeout", timeout)
+	if !d.stop(timeout) {
+		d.log.Warn("polls still running at the shutdown timeout were cut short; they run again after the restart")
+	}
+	disp.Drain()
+	select {
+	case <-dispatched:
+	case <-time.After(time.Until(deadline)):
+		d.log.Warn("sends still in flight at the shutdown timeout were cut short; each is looked for at its destination before it is sent again, where the destination allows it")
+	}
 }
 
 // prune deletes records older than the retention now and every pruneEvery,

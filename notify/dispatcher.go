@@ -87,6 +87,10 @@ type Dispatcher struct {
 	opts  Options
 	log   *logger
 	wake  chan struct{}
+	// draining is closed by Drain: no new send starts, the ones under way
+	// finish.
+	draining  chan struct{}
+	drainOnce sync.Once
 
 	mu          sync.Mutex
 	notifiers   map[string]Notifier
@@ -118,6 +122,7 @@ func NewDispatcher(queue Queue, notifiers map[string]Notifier, opts Options) (*D
 		opts:        opts,
 		log:         &logger{l: opts.Logger},
 		wake:        make(chan struct{}, 1),
+		draining:    make(chan struct{}),
 		lanes:       make(map[string]*lane),
 		totals:      make(Stats),
 	}, nil
@@ -186,6 +191,24 @@ func (d *Dispatcher) Deliver(ctx context.Context) (Stats, error) {
 		return stats, fmt.Errorf("deliver: %w", errors.Join(errs...))
 	}
 	return stats, nil
+}
+
+// Drain asks Run and Deliver to start no new send: the sends under way
+// finish and are recorded, then Run returns. A stop that cancelled a send
+// instead could not know whether the destination had it, and the restart
+// would send it again. It never blocks, and may be called more than once.
+func (d *Dispatcher) Drain() {
+	d.drainOnce.Do(func() { close(d.draining) })
+}
+
+// isDraining reports whether Drain was called.
+func (d *Dispatcher) isDraining() bool {
+	select {
+	case <-d.draining:
+		return true
+	default:
+		return false
+	}
 }
 
 // Totals returns what the dispatcher has done since it was made, through

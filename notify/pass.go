@@ -35,6 +35,9 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 	}
 	summarising := false // once a pass sees a burst, the rest of it is summarised
 	for {
+		if d.isDraining() {
+			return c, next, nil
+		}
 		now := d.opts.Now()
 		if now.Before(l.pausedUntil) {
 			return c, next, nil
@@ -53,6 +56,9 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 		for _, batch := range batches(due, summarising) {
 			if err := d.pace(ctx, l); err != nil {
 				return c, next, err
+			}
+			if d.isDraining() {
+				return c, next, nil
 			}
 			got, err := d.attempt(ctx, dest, n, l, batch, look)
 			c.add(got)
@@ -102,6 +108,9 @@ func (d *Dispatcher) pace(ctx context.Context, l *lane) error {
 	case <-ctx.Done():
 		r.CancelAt(d.opts.Now())
 		return ctx.Err()
+	case <-d.draining:
+		r.CancelAt(d.opts.Now())
+		return nil // the pass sees the drain and ends
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Run delivers alerts until ctx is done. Each destination is served by its
+// Run delivers alerts until ctx is done or Drain is called. Each destination is served by its
 // own pass, started when Wake is called, when a retry or the end of a pause
 // that the dispatcher knows of falls due, and every Options.PollInterval;
 // a destination still busy with a pass (a slow one, or one sending a long
@@ -17,7 +17,9 @@ import (
 // flight are queued again. Errors of the queue are logged
 // and met again at the next poll. Run returns once ctx is done and every
 // send under way has returned or been abandoned through ctx; an alert whose
-// send completed is recorded as delivered, and no other is.
+// send completed is recorded as delivered, and no other is. After Drain it
+// starts no new send and returns once the sends under way have finished:
+// the graceful stop, which never cuts a send short.
 func (d *Dispatcher) Run(ctx context.Context) {
 	type result struct {
 		dest string
@@ -45,6 +47,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 					d.log.l.Error("delivery pass failed", keyDestination, dest, keyError, err.Error())
 				}
 			case <-ctx.Done():
+			case <-d.draining:
 			}
 			finished <- r
 		})
@@ -81,6 +84,13 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		timer := time.NewTimer(wakeAt.Sub(d.opts.Now()))
 		select {
 		case <-ctx.Done():
+			timer.Stop()
+			for len(running) > 0 {
+				delete(running, (<-finished).dest)
+			}
+			wg.Wait()
+			return
+		case <-d.draining:
 			timer.Stop()
 			for len(running) > 0 {
 				delete(running, (<-finished).dest)
