@@ -18,12 +18,13 @@ var ErrNoState = errors.New("no state yet")
 
 // StoredItems returns the items the state kept that were first seen at or
 // after since, for a backtest of the rules (`attache test --since`). It
-// opens the state and closes it again, creating nothing.
+// opens the state read-only and closes it again, creating nothing, so it
+// runs beside a daemon that owns the state.
 func StoredItems(ctx context.Context, cfg *config.Config, since time.Time) ([]attache.Item, error) {
 	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", cfg.State, ErrNoState)
 	}
-	st, err := sqlite.Open(ctx, cfg.State)
+	st, err := sqlite.OpenReadOnly(ctx, cfg.State)
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,11 @@ type Options struct {
 // cannot be opened, with what the file system says when it says anything.
 func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
 	st, err := sqlite.Open(ctx, cfg.State)
+	if errors.Is(err, store.ErrInUse) {
+		// Said as it is: "state attache.db is in use by another attache (pid N)".
+		log.Error(err.Error())
+		return nil, err
+	}
 	if err != nil {
 		args := []any{"path", cfg.State, "error", err}
 		if hint := sqlite.DiskHint(cfg.State); hint != "" {

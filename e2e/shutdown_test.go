@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -36,4 +38,30 @@ func TestSIGTERMDuringAStalledSendSendsItOnce(t *testing.T) {
 	// The restart delivers what was still queued, and nothing twice.
 	s.once()
 	exactlyOnce(t, s.slack.received("held", "queued"), []string{"held", "queued"})
+}
+
+// TestASecondProcessOnTheStateIsRefused runs `attache once` and a second
+// `attache run` beside a running daemon: both are refused with the owner's
+// pid and exit 1, touching nothing, while `attache test --since` reads the
+// state beside it. Before the lock, each start queued the other's alerts in
+// flight again and Slack got them twice.
+func TestASecondProcessOnTheStateIsRefused(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, 20)
+	s.baseline()
+	d := s.start()
+	waitFor(t, d.stderr, "attache started")
+	want := fmt.Sprintf("state state.db is in use by another attache (pid %d)", d.cmd.Process.Pid)
+	for _, args := range [][]string{{"once"}, {"run"}} {
+		r := attacheEnv(t, s.dir, []string{"SLACK_BOT_TOKEN=xoxb-e2e"}, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, want) {
+			t.Errorf("attache %s beside run: exit %d, stderr:\n%s\nwant exit 1 and %q", args[0], r.code, r.stderr, want)
+		}
+	}
+	r := attacheEnv(t, s.dir, []string{"SLACK_BOT_TOKEN=xoxb-e2e"}, "test", "--since", "24h")
+	if r.code != 0 {
+		t.Errorf("attache test --since beside run: exit %d\n%s", r.code, r.stderr)
+	}
+	d.stop(t)
+	s.once() // the owner is gone: the state is free again
 }

@@ -26,6 +26,9 @@ var (
 	// ErrSchemaTooNew means the state was last migrated by a newer
 	// attaché than this one: running on would risk misreading or damaging it.
 	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
+	// ErrInUse means another process owns the state: two writers on one
+	// state would each queue again the other's alerts in flight.
+	ErrInUse = errors.New("state in use by another process")
 	// ErrNotFound means no alert has the given id.
 	ErrNotFound = errors.New("not found")
 	// ErrStatus means the alert exists but is not in a status from which the

@@ -1,51 +1,94 @@
 package sqlite
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
-// TestTwoHandlesOnOneFile stands for two processes on one file, such as the
-// daemon and `attache test --since`: writes wait for each other instead of
-// failing with "database is locked".
-func TestTwoHandlesOnOneFile(t *testing.T) {
+// TestASecondWriterIsRefused stands for a second `attache run` or `once`
+// on the state of a running daemon: it is refused with the owner's pid,
+// and may open the state once the owner has closed it.
+func TestASecondWriterIsRefused(t *testing.T) {
 	a, path := openTest(t)
+	_, err := Open(t.Context(), path)
+	var inUse *InUseError
+	if !errors.As(err, &inUse) || !errors.Is(err, store.ErrInUse) {
+		t.Fatalf("second Open: %v, want an *InUseError", err)
+	}
+	want := fmt.Sprintf("state %s is in use by another attache (pid %d)", path, os.Getpid())
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+	a.Close()
 	b, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open after the owner closed: %v", err)
+	}
+	b.Close()
+}
+
+// TestAReaderBesideTheWriter stands for `attache test --since` or `attache
+// alerts` beside the daemon: the reader sees what the writer commits, and
+// neither waits for the other into an error.
+func TestAReaderBesideTheWriter(t *testing.T) {
+	w, path := openTest(t)
+	r, err := OpenReadOnly(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	defer r.Close()
 
 	const polls = 30
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
-	for i, s := range []*Store{a, b} {
-		wg.Go(func() {
-			feed := fmt.Sprintf("feed-%d", i)
-			for p := range polls {
-				it := item(feed, fmt.Sprint(p))
-				b := batch(feed, t0.Add(time.Duration(p)*time.Second), []attache.Item{it}, alertFor(it, "d", "r"))
-				if _, err := s.Record(t.Context(), b); err != nil {
-					errs <- err
-					return
-				}
-				if _, err := s.ItemsSince(t.Context(), t0); err != nil {
-					errs <- err
-					return
-				}
+	wg.Go(func() {
+		for p := range polls {
+			it := item("f", fmt.Sprint(p))
+			b := batch("f", t0.Add(time.Duration(p)*time.Second), []attache.Item{it}, alertFor(it, "d", "r"))
+			if _, err := w.Record(t.Context(), b); err != nil {
+				errs <- err
+				return
 			}
-		})
-	}
+		}
+	})
+	wg.Go(func() {
+		for range polls {
+			if _, err := r.ItemsSince(t.Context(), t0); err != nil {
+				errs <- err
+				return
+			}
+		}
+	})
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := rowCount(t, a, "alerts"); n != 2*polls {
-		t.Errorf("%d alerts queued, want %d", n, 2*polls)
+	items, err := r.ItemsSince(t.Context(), t0)
+	if err != nil || len(items) != polls {
+		t.Errorf("the reader sees %d items (%v), want %d", len(items), err, polls)
+	}
+	if _, err := r.Record(t.Context(), batch("g", t0, []attache.Item{item("g", "x")})); err == nil {
+		t.Error("a write through the read-only store succeeded")
+	}
+}
+
+// TestOpenReadOnlyCreatesNothing: a mistyped state path is an error, not a
+// new empty state.
+func TestOpenReadOnlyCreatesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing.db")
+	if _, err := OpenReadOnly(t.Context(), path); err == nil {
+		t.Fatal("OpenReadOnly of a missing file succeeded")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("OpenReadOnly created %s", path)
 	}
 }

@@ -34,16 +34,40 @@ const fileMode fs.FileMode = 0o600
 // Store is a handle on the state file. It is safe for concurrent use by
 // several goroutines (the poller and the dispatcher share one).
 type Store struct {
-	db *sql.DB
+	db   *sql.DB
+	lock *os.File // the exclusive lock of a writable store; nil when read-only
 }
 
-// Open opens the state file at path, creating it with mode 0600 when it does
-// not exist, and brings its schema up to date. It fails with store.ErrSchemaTooNew
-// when the file was written by a newer version.
+// Open opens the state file at path for writing, creating it with mode
+// 0600 when it does not exist, and brings its schema up to date. The process
+// owns the state until Close: a second Open, here or in another process,
+// fails with an *InUseError (errors.Is store.ErrInUse). It fails with
+// store.ErrSchemaTooNew when the file was written by a newer version.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: empty path")
 	}
+	lk, err := lock(path)
+	if err != nil {
+		var inUse *InUseError
+		if errors.As(err, &inUse) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s, err := open(ctx, path)
+	if err != nil {
+		if lk != nil {
+			lk.Close()
+		}
+		return nil, err
+	}
+	s.lock = lk
+	return s, nil
+}
+
+// open opens the state file for writing; Open holds the lock.
+func open(ctx context.Context, path string) (*Store, error) {
 	if err := createFile(path); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -82,10 +106,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the state file. SQLite folds the write-ahead log back into
-// the file when its last connection closes.
+// Close closes the state file and gives up its ownership. SQLite folds the
+// write-ahead log back into the file when its last connection closes.
 func (s *Store) Close() error {
-	return s.db.Close()
+	err := s.db.Close()
+	if s.lock != nil {
+		s.lock.Close() // closing the descriptor releases the flock
+		s.lock = nil
+	}
+	return err
 }
 
 // Ping checks that the state file can still be read, for readiness probes.

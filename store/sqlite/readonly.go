@@ -1,0 +1,50 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+
+	"github.com/attache-dev/attache/store"
+)
+
+// OpenReadOnly opens an existing state file for reading only, beside the
+// process that owns it (for `attache test --since` and `attache alerts`).
+// It takes no lock, creates nothing and migrates nothing: it fails when the
+// file does not exist, and with store.ErrSchemaTooNew when a newer version
+// wrote it. Every write through the Store it returns fails.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open store: empty path")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Set("mode", "ro")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db}
+	version, err := schemaVersion(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if version > len(migrations) {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: file is at schema version %d, this binary knows up to %d: %w",
+			path, version, len(migrations), store.ErrSchemaTooNew)
+	}
+	if version < len(migrations) {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: file is at schema version %d, older than this binary's %d: run attache once or attache run to bring it up to date", path, version, len(migrations))
+	}
+	return s, nil
+}
