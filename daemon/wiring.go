@@ -44,6 +44,9 @@ type Options struct {
 	// Reload delivers the requests to read the configuration again, such
 	// as SIGHUP (run only); may be nil.
 	Reload <-chan os.Signal
+	// Wait bounds how long `once` waits through transient delivery
+	// failures for the alerts left; DefaultWait when zero.
+	Wait time.Duration
 	// Version and Commit identify the binary in the metrics.
 	Version, Commit string
 }

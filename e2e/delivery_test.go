@@ -107,7 +107,7 @@ func TestADestinationThatRefusesIsDeadThereAndOthersGoOn(t *testing.T) {
 			s.baseline()
 			s.slack.always(answer{code: code})
 			s.feeds.set("news", news("p"))
-			out := s.once()
+			out := s.onceExit(1) // an alert went dead
 			if got := other.received("p"); got["p"] != 1 {
 				t.Fatalf("the other destination received %v, want the alert once", got)
 			}

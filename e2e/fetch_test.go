@@ -101,7 +101,7 @@ func TestOnceEveryFeedFailsAloneAndCharsetsAreRead(t *testing.T) {
 	start := time.Now()
 	r := attache(t, dir, "once")
 	t.Log(r.stderr)
-	if r.code != 0 {
+	if r.code != 1 { // some of the feeds fail
 		t.Fatalf("code %d\n%s", r.code, r.stderr)
 	}
 	if d := time.Since(start); d > 20*time.Second {

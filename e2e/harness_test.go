@@ -104,16 +104,24 @@ func (s *site) command(ctx context.Context, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// once runs `attache once` and returns its stderr.
+// once runs `attache once`, which must exit 0, and returns its stderr.
 func (s *site) once() string {
+	s.t.Helper()
+	return s.onceExit(0)
+}
+
+// onceExit runs `attache once`, which must exit with code, and returns its
+// stderr.
+func (s *site) onceExit(code int) string {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := s.command(ctx, "once")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	if err := cmd.Run(); err != nil {
-		s.t.Fatalf("attache once: %v\n%s", err, errb.String())
+	cmd.Run()
+	if got := cmd.ProcessState.ExitCode(); got != code {
+		s.t.Fatalf("attache once: exit %d, want %d\n%s", got, code, errb.String())
 	}
 	return errb.String()
 }

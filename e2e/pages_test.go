@@ -182,7 +182,7 @@ func TestANewStatementOnAListPageArrivesInSlackWithItsPagesText(t *testing.T) {
 	}
 
 	pg.set(true, append([]statement{fresh}, old...)...)
-	s.once()
+	s.onceExit(1) // a page whose selectors match nothing is a failed feed
 	s.slack.mu.Lock()
 	last := s.slack.accepted[len(s.slack.accepted)-1]
 	count := len(s.slack.accepted)

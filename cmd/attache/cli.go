@@ -32,6 +32,7 @@ type env struct {
 type options struct {
 	global globalFlags
 	run    runFlags
+	once   onceFlags
 	test   testFlags
 	check  checkFlags
 }

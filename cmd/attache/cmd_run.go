@@ -13,6 +13,11 @@ import (
 	"github.com/attache-dev/attache/daemon"
 )
 
+// onceFlags are the options of `attache once`.
+type onceFlags struct {
+	wait time.Duration
+}
+
 // runFlags are the options of `attache run`.
 type runFlags struct {
 	shutdownTimeout time.Duration
@@ -50,7 +55,10 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 
 var onceCommand = &command{
 	name:    "once",
-	summary: "poll every feed once, deliver everything pending, and exit (for cron jobs and CI)",
+	summary: "poll every feed once, deliver everything pending, and exit (for cron jobs and CI); exit 1 when a feed failed or an alert is left or dead",
+	flags: func(fs *flag.FlagSet, o *options) {
+		fs.DurationVar(&o.once.wait, "wait", daemon.DefaultWait, "how long to wait through transient delivery failures (a 500, a 429) for the alerts left")
+	},
 	run: func(ctx context.Context, e *env, args []string) int {
 		if len(args) > 0 {
 			fmt.Fprintf(e.stderr, "attache once: unexpected argument %q\n", args[0])
@@ -60,6 +68,7 @@ var onceCommand = &command{
 		if code != exitOK {
 			return code
 		}
+		opts.Wait = e.opts.once.wait
 		return exitCode(daemon.Once(ctx, cfg, opts))
 	},
 }
