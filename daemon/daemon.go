@@ -34,6 +34,7 @@ type daemon struct {
 	dispatcher *notify.Dispatcher
 	polls      sync.WaitGroup // polls started outside the scheduler
 	onReload   func(ok bool)  // for metrics; may be nil
+	health     stateHealth
 
 	mu    sync.Mutex // guards cfg and sched
 	cfg   *config.Config

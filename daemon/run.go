@@ -7,6 +7,7 @@ import (
 
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/watcher"
 )
 
 // pruneEvery is how often records older than the retention are deleted.
@@ -43,7 +44,12 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 		return err
 	}
 	d.dispatcher = disp
-	d.poller = newPoller(cfg, st, opts, func(int) { disp.Wake() }, observePoll(m))
+	observe := observePoll(m)
+	d.poller = newPoller(cfg, st, opts, func(int) { disp.Wake() }, func(r watcher.PollResult, took time.Duration) {
+		observe(r, took)
+		d.observeState(r)
+	})
+	d.checkStateAtStart(ctx)
 	if err := d.schedule(cfg); err != nil {
 		log.Error("cannot schedule the feeds", "error", err)
 		return configErr(err)
@@ -66,6 +72,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	dispatched := make(chan struct{})
 	go func() { defer close(dispatched); disp.Run(work) }()
 	wg.Go(func() { prune(work, d, ctx.Done()) })
+	wg.Go(func() { d.watchStateFile(ctx.Done()) })
 	log.Info("attache started", "config", cfg.Path, "state", cfg.State, "feeds", len(cfg.Feeds),
 		"rules", len(cfg.Rules), "destinations", len(cfg.Destinations))
 	// A first poll right away rather than at the first scheduled time.

@@ -127,8 +127,12 @@ func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, err
 }
 
 // ready is the daemon's own part of /readyz (the web package checks the
-// store): a configuration is loaded and the scheduler has not stalled.
+// store): a configuration is loaded, the scheduler has not stalled, and
+// the state is healthy.
 func (d *daemon) ready() error {
+	if err := d.health.err(); err != nil {
+		return err
+	}
 	d.mu.Lock()
 	cfg, sched := d.cfg, d.sched
 	d.mu.Unlock()

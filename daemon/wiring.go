@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/attache-dev/attache/config"
@@ -64,9 +65,14 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store
 		args := []any{"path", cfg.State, "error", err}
 		if hint := sqlite.DiskHint(cfg.State); hint != "" {
 			args = append(args, "hint", hint)
+		} else if strings.Contains(err.Error(), "malformed") {
+			args = append(args, "hint", "the state file is damaged: restore it from a backup, or move it aside to start afresh (every feed's first poll then records without alerting)")
 		}
 		log.Error("cannot open the state database", args...)
 		return nil, err
+	}
+	if st.Created {
+		log.Info("new, empty state: every feed's first poll records what it holds without alerting", "state", cfg.State)
 	}
 	return st, nil
 }

@@ -34,8 +34,12 @@ const fileMode fs.FileMode = 0o600
 // Store is a handle on the state file. It is safe for concurrent use by
 // several goroutines (the poller and the dispatcher share one).
 type Store struct {
-	db   *sql.DB
-	lock *os.File // the exclusive lock of a writable store; nil when read-only
+	db     *sql.DB
+	lock   *os.File    // the exclusive lock of a writable store; nil when read-only
+	path   string      // as given to Open
+	opened os.FileInfo // the file as it was opened, for CheckFile
+	// Created says Open made a new, empty state file.
+	Created bool
 }
 
 // Open opens the state file at path for writing, creating it with mode
@@ -68,7 +72,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // open opens the state file for writing; Open holds the lock.
 func open(ctx context.Context, path string) (*Store, error) {
-	if err := createFile(path); err != nil {
+	created, err := createFile(path)
+	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db, err := sql.Open("sqlite", dsn(path))
@@ -90,7 +95,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 
-	s := &Store{db: db}
+	s := &Store{db: db, path: path, Created: created}
 	if err := s.checkSettings(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -100,6 +105,10 @@ func open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if err := matchSidecarModes(path); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if s.opened, err = os.Stat(path); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -128,20 +137,20 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // createFile creates path with fileMode when it does not exist yet, so that
 // SQLite never creates it with the process umask. An existing file keeps the
-// mode its owner gave it.
-func createFile(path string) error {
+// mode its owner gave it. It says whether it created the file.
+func createFile(path string) (bool, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
 	if errors.Is(err, fs.ErrExist) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return true, err
 	}
 	// The umask may have taken bits away from fileMode; set it exactly.
-	return os.Chmod(path, fileMode)
+	return true, os.Chmod(path, fileMode)
 }
 
 // matchSidecarModes gives the write-ahead log and shared-memory files the
