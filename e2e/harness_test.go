@@ -157,9 +157,12 @@ func (d *daemon) kill() {
 	d.cmd.Wait()
 }
 
-// stop sends SIGTERM, waits for a clean exit and says how long it took.
+// stop sends SIGTERM, waits for a clean exit and says how long it took. It
+// signals only once the daemon said it started, when its handlers are set:
+// a SIGTERM before that is the default "terminate".
 func (d *daemon) stop(t *testing.T) time.Duration {
 	t.Helper()
+	waitFor(t, d.stderr, "attache started")
 	start := time.Now()
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	if err := d.cmd.Wait(); err != nil {

@@ -65,3 +65,28 @@ func TestASecondProcessOnTheStateIsRefused(t *testing.T) {
 	d.stop(t)
 	s.once() // the owner is gone: the state is free again
 }
+
+// TestASecondSignalExitsAtOnce: while the stop waits for a held send, a
+// second SIGTERM (or Ctrl-C) exits at once with status 1.
+func TestASecondSignalExitsAtOnce(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, 20)
+	s.baseline()
+	s.feeds.set("news", news("held"))
+	stalled := s.slack.hold()
+	defer s.slack.release()
+	d := s.start("--shutdown-timeout", "60s")
+	select {
+	case <-stalled:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no message reached Slack:\n%s", d.stderr.String())
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	waitFor(t, d.stderr, "stopping")
+	start := time.Now()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	d.cmd.Wait()
+	if code := d.cmd.ProcessState.ExitCode(); code != 1 || time.Since(start) > 5*time.Second || !strings.Contains(d.stderr.String(), "second interrupt") {
+		t.Errorf("after a second SIGTERM: exit %d after %v, stderr:\n%s", code, time.Since(start), d.stderr.String())
+	}
+}

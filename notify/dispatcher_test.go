@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -243,6 +244,22 @@ func TestDeliver(t *testing.T) {
 		}
 		if a := alertByID(t, s, ids[0]); a.Status != attache.AlertDead || a.LastError != `destination "removed" is not configured` {
 			t.Errorf("at the max age: %s with %q, want dead, not configured", a.Status, a.LastError)
+		}
+	})
+
+	t.Run("the warning about a destination that is not configured counts every alert waiting", func(t *testing.T) {
+		s, _ := openStore(t)
+		var names []string
+		for i := range 120 {
+			names = append(names, fmt.Sprint("w", i))
+		}
+		enqueue(t, s, t0, "removed", names...)
+		logs := &logBuffer{}
+		d := newDispatcher(t, s, map[string]notify.Notifier{}, notify.Options{Now: newClock(t0).Now, Logger: logs.logger(), MaxAge: time.Hour})
+		deliver(t, d)
+		recs := logs.records(t, "alerts waiting for a destination that is not configured")
+		if len(recs) != 1 || recs[0]["waiting"] != float64(120) {
+			t.Errorf("warnings %v, want one with waiting=120 (not the first batch of 50)", recs)
 		}
 	})
 
