@@ -50,8 +50,17 @@ func parseSchedule(spec string) (err error) {
 			err = fmt.Errorf("malformed spec")
 		}
 	}()
-	_, err = cron.ParseStandard(spec)
-	return err
+	if _, err = cron.ParseStandard(spec); err != nil {
+		return err
+	}
+	// robfig/cron rounds an @every below a second up to one second, so
+	// "@every 250ms" would silently poll every second.
+	if rest, ok := strings.CutPrefix(spec, "@every "); ok {
+		if d, err := time.ParseDuration(strings.TrimSpace(rest)); err == nil && d < time.Second {
+			return fmt.Errorf("an interval under 1s is not supported (it would run every second)")
+		}
+	}
+	return nil
 }
 
 // timezone sets the configuration's location from an IANA name.

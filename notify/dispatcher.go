@@ -258,6 +258,9 @@ func (d *Dispatcher) lane(dest string) *lane {
 	l, ok := d.lanes[dest]
 	if !ok {
 		l = &lane{limiter: rate.NewLimiter(rate.Limit(d.opts.Rate), d.opts.Burst)}
+		if _, local := d.notifiers[dest].(Unpaced); local {
+			l.limiter = rate.NewLimiter(rate.Inf, d.opts.Burst)
+		}
 		d.lanes[dest] = l
 	}
 	return l

@@ -63,6 +63,14 @@ type Notifier interface {
 	Send(ctx context.Context, a attache.Alert) error
 }
 
+// Unpaced is a Notifier that needs no pacing, such as the console: a local
+// stream, not a remote service with a rate limit. Its alerts go out as fast
+// as they are due (100 alerts take no longer than one).
+type Unpaced interface {
+	Notifier
+	Unpaced()
+}
+
 // Summarizer is a Notifier that can also send one message listing several
 // alerts. When more alerts are due for a destination than its burst limit,
 // the dispatcher sends them as summaries (at most SummaryChunk alerts in

@@ -44,6 +44,23 @@ func TestPacing(t *testing.T) {
 		})
 	})
 
+	t.Run("an unpaced destination (the console) gets a hundred alerts at once", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			s, _ := openStore(t)
+			start := time.Now()
+			enqueue(t, s, start, "console", keys(100)...)
+			n := &unpacedNotifier{}
+			d := newDispatcher(t, s, map[string]notify.Notifier{"console": n}, notify.Options{BurstLimits: map[string]int{"console": 1000}})
+			deliver(t, d)
+			if got := len(n.sends()); got != 100 {
+				t.Fatalf("%d sends, want 100", got)
+			}
+			if took := time.Since(start); took != 0 {
+				t.Errorf("100 alerts took %v, want no pacing (one a second took 97s)", took)
+			}
+		})
+	})
+
 	t.Run("the pace holds across passes: a burst spent in one is not granted again in the next", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			s, _ := openStore(t)
@@ -330,3 +347,8 @@ func TestRun(t *testing.T) {
 		})
 	})
 }
+
+// unpacedNotifier is a fake notifier that, like the console, needs no pacing.
+type unpacedNotifier struct{ fakeNotifier }
+
+func (*unpacedNotifier) Unpaced() {}

@@ -44,6 +44,9 @@ func New(w io.Writer) *Notifier {
 	return &Notifier{w: w}
 }
 
+// Unpaced says that the dispatcher need not pace the console.
+func (n *Notifier) Unpaced() {}
+
 // Send writes one line for a. A failed write is a transient failure: the
 // dispatcher tries again later.
 func (n *Notifier) Send(ctx context.Context, a attache.Alert) error {
