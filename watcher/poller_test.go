@@ -1,9 +1,11 @@
 package watcher
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -163,12 +165,19 @@ func TestPollerAlertsOnlyTrulyNewItems(t *testing.T) {
 
 func TestPollerBackfillAlertsRecentItemsOnFirstPoll(t *testing.T) {
 	fx := newPollFixture(t, 3*time.Hour)
+	var logs bytes.Buffer
+	fx.p.log = slog.New(slog.NewTextHandler(&logs, nil))
 	srv := &feedServer{}
 	srv.set(rss(old(1), old(2), old(5), feedItem{guid: "nodate", title: "NATO undated", link: "https://example.org/u"}))
 	ts := serve(t, srv.handler)
 	out := fx.p.Poll(context.Background(), attache.Feed{Name: "f", URL: ts.URL})
 	if out.Queued != 2 {
 		t.Fatalf("poll = %+v, want the 2 items of the last 3 hours alerted (not the old one, not the undated one)", out)
+	}
+	// The log line says what happened, not "recorded without alerts ... queued=2".
+	if !strings.Contains(logs.String(), `msg="first poll: items recorded; alerts only for those published within backfill"`) ||
+		!strings.Contains(logs.String(), "backfill=3h0m0s queued=2") {
+		t.Errorf("baseline log:\n%s", logs.String())
 	}
 }
 

@@ -208,12 +208,19 @@ func matchSummary(it attache.Item, ms []attache.Match) string {
 // items would have matched: a new feed never floods a channel, but the user
 // sees that the rules work on it.
 func (p *Poller) logBaseline(ctx context.Context, f attache.Feed, out PollResult, wouldMatch []string) {
-	attrs := []any{keyFeed, f.Name, keyItems, out.New, "would_have_matched", len(wouldMatch), keyQueued, out.Queued}
+	attrs := []any{keyFeed, f.Name, keyItems, out.New, "would_have_matched", len(wouldMatch)}
 	if len(wouldMatch) > maxBaselineReport {
 		wouldMatch = append(wouldMatch[:maxBaselineReport], fmt.Sprintf("and %d more", len(wouldMatch)-maxBaselineReport))
 	}
 	if len(wouldMatch) > 0 {
 		attrs = append(attrs, "matches", wouldMatch)
 	}
-	p.log.Log(ctx, slog.LevelInfo, "first poll: items recorded without alerts", attrs...)
+	msg := "first poll: items recorded without alerts"
+	if out.Queued > 0 {
+		// Items published within backfill are alerted on a first poll too:
+		// saying "without alerts" beside queued=20 contradicted itself.
+		msg = "first poll: items recorded; alerts only for those published within backfill"
+		attrs = append(attrs, "backfill", p.conf.Load().backfill, keyQueued, out.Queued)
+	}
+	p.log.Log(ctx, slog.LevelInfo, msg, attrs...)
 }
