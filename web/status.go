@@ -207,8 +207,12 @@ func (s *server) feedRow(st store.FeedState, now time.Time) feedRow {
 		Name:        st.Feed,
 		LastPoll:    s.stamp(st.LastPoll, now),
 		LastSuccess: s.stamp(st.LastSuccess, now),
-		LastError:   st.LastError,
 		Items:       st.Items,
+	}
+	// The store keeps the last error after a success; a feed that has
+	// recovered is shown without it.
+	if st.ConsecutiveErrors > 0 {
+		row.LastError = st.LastError
 	}
 	switch {
 	case !st.Known || st.LastPoll.IsZero():

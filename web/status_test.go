@@ -231,6 +231,18 @@ func TestStatusPageWithoutConfiguration(t *testing.T) {
 	}
 }
 
+// TestStatusPageShowsNoErrorOfARecoveredFeed: the store keeps a feed's
+// last error after it answers again, the page does not show it as current.
+func TestStatusPageShowsNoErrorOfARecoveredFeed(t *testing.T) {
+	s := openStore(t)
+	must(t, s.SaveFeedState(t.Context(), store.FeedState{Feed: "kremlin-en", Baselined: true,
+		LastPoll: now.Add(-time.Minute), LastSuccess: now.Add(-time.Minute), LastError: "timed out an hour ago"}))
+	page := body(t, get(t, statusHandler(s), http.MethodGet, "/"))
+	if strings.Contains(page, "timed out an hour ago") {
+		t.Errorf("the page shows the error of a feed that has recovered:\n%s", page)
+	}
+}
+
 func TestStatusPageOfAnEmptyStore(t *testing.T) {
 	s := openStore(t)
 	resp := get(t, statusHandler(s), http.MethodGet, "/")
