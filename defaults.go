@@ -23,6 +23,10 @@ const (
 	// DefaultBurstLimit is the number of alerts due at once for one
 	// destination above which summaries are sent instead.
 	DefaultBurstLimit = 20
+	// DefaultMaxNewItems is how many new items one poll of a feed that
+	// already has a baseline may bring before they are taken for a change
+	// of identifiers and recorded without alerts (the flood guard).
+	DefaultMaxNewItems = 200
 	// DefaultSeverity is the severity of rules without their own.
 	DefaultSeverity = SeverityWarning
 	// DefaultUserAgent is the User-Agent of fetches when none is set.

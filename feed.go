@@ -17,6 +17,10 @@ type Feed struct {
 	// StaleAfter is how long the feed may fail before a health alert says
 	// so; DefaultStaleAfter when zero.
 	StaleAfter time.Duration
+	// MaxNewItems is how many new items one poll may bring and be alerted;
+	// more are recorded without alerts and reported in one summary
+	// (DefaultMaxNewItems when zero).
+	MaxNewItems int
 	// HTML, when set, makes the feed an HTML list page read through these
 	// CSS selectors instead of a feed (the html key).
 	HTML *HTMLSpec

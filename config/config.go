@@ -54,6 +54,10 @@ type Config struct {
 	// StaleAfter is how long a feed may fail before a health alert says so;
 	// a feed may set its own.
 	StaleAfter time.Duration
+	// MaxNewItems is the flood guard of every feed without its own
+	// max_new_items: more new items than this in one poll are recorded
+	// without alerts, and one summary says so.
+	MaxNewItems int
 	// HealthNotify is where feed-health alerts go: health_notify, or else
 	// DefaultNotify.
 	HealthNotify []string

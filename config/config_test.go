@@ -144,8 +144,8 @@ func TestLoadSpecExampleReadsEveryValue(t *testing.T) {
 	check("Retention", c.Retention, 90*24*time.Hour)
 	check("HTTP", c.HTTP, HTTP{Timeout: 45 * time.Second, MaxBody: 10 << 20, UserAgent: "attache/test (+https://example.org)"})
 	check("Feeds", c.Feeds, []attache.Feed{
-		{Name: "kremlin-en", URL: "http://en.kremlin.ru/events/all/feed", Lang: "en", Schedule: "*/5 * * * *", StaleAfter: attache.DefaultStaleAfter, Tags: []string{"russia"}},
-		{Name: "mid-ru", URL: "https://mid.ru/ru/rss.php", Lang: "ru", Schedule: "@every 10m", StaleAfter: 6 * time.Hour, Tags: []string{"russia", "ministries"}},
+		{Name: "kremlin-en", URL: "http://en.kremlin.ru/events/all/feed", Lang: "en", Schedule: "*/5 * * * *", StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems, Tags: []string{"russia"}},
+		{Name: "mid-ru", URL: "https://mid.ru/ru/rss.php", Lang: "ru", Schedule: "@every 10m", StaleAfter: 6 * time.Hour, MaxNewItems: attache.DefaultMaxNewItems, Tags: []string{"russia", "ministries"}},
 	})
 	check("StaleAfter", c.StaleAfter, attache.DefaultStaleAfter)
 	check("HealthNotify", c.HealthNotify, c.DefaultNotify)
@@ -210,7 +210,7 @@ func TestMinimalFileTakesEveryDefault(t *testing.T) {
 	got := []any{c.State, c.Schedule, c.Timezone, c.Backfill, c.Retention, c.HTTP, c.Feeds[0], c.Rules[0].Severity, c.Destinations["log"].BurstLimit}
 	want := []any{filepath.Join(dir, "attache.db"), "@every 10m", time.UTC, time.Duration(0), 90 * 24 * time.Hour,
 		HTTP{Timeout: 30 * time.Second, MaxBody: 10 << 20, UserAgent: DefaultUserAgent},
-		attache.Feed{Name: "f", URL: filepath.Join(dir, "feeds/local.xml"), Lang: "en", Schedule: "@every 10m", StaleAfter: attache.DefaultStaleAfter},
+		attache.Feed{Name: "f", URL: filepath.Join(dir, "feeds/local.xml"), Lang: "en", Schedule: "@every 10m", StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems},
 		attache.SeverityWarning, 20}
 	for i := range got {
 		if !equal(got[i], want[i]) {
@@ -275,7 +275,7 @@ default_notify: [log]
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := attache.Feed{Name: "mid-ru", URL: "https://e.org/mid", Lang: "ru", Schedule: attache.DefaultSchedule, StaleAfter: attache.DefaultStaleAfter, Tags: []string{"russia"}}
+	want := attache.Feed{Name: "mid-ru", URL: "https://e.org/mid", Lang: "ru", Schedule: attache.DefaultSchedule, StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems, Tags: []string{"russia"}}
 	if got := *c.FeedByName("mid-ru"); !equal(got, want) {
 		t.Errorf("merged feed = %#v, want %#v", got, want)
 	}
@@ -284,7 +284,7 @@ default_notify: [log]
 func TestMergingAnUnknownKeyIsReportedWhereItIsWritten(t *testing.T) {
 	yaml := "feeds:\n  - <<: {url: \"https://e.org/a\", tag: [x]}\n    name: a\n  - <<: [3]\n    name: b\n    url: https://e.org/b\n"
 	want := []string{
-		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, stale_after, tags, html`,
+		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, stale_after, max_new_items, tags, html`,
 		`4:10: feeds[1]: << merges a mapping, such as an alias *common, got a number`,
 	}
 	if got := problems(t, yaml); !slices.Equal(got, want) {

@@ -18,7 +18,7 @@ func (l *loader) feeds(n *yaml.Node) {
 		if m == nil {
 			continue
 		}
-		f := attache.Feed{Lang: attache.DefaultLang, Schedule: l.cfg.Schedule, StaleAfter: l.cfg.StaleAfter}
+		f := attache.Feed{Lang: attache.DefaultLang, Schedule: l.cfg.Schedule, StaleAfter: l.cfg.StaleAfter, MaxNewItems: l.cfg.MaxNewItems}
 		if v, vn, ok := l.required(path, item, m, "name"); ok && l.name(vn, join(path, "name"), "feed", v) {
 			if first, dup := l.refs.feeds[v]; dup {
 				l.errorAt(vn, join(path, "name"), "duplicate feed name %q (first at line %d)", v, first.Line)
@@ -48,6 +48,7 @@ func (l *loader) feeds(n *yaml.Node) {
 			f.Schedule = v
 		}
 		l.duration(path, m, "stale_after", &f.StaleAfter, false)
+		l.count(path, m, "max_new_items", &f.MaxNewItems)
 		if fl, ok := m["tags"]; ok {
 			tags, nodes := l.list(join(path, "tags"), fl.val)
 			for j, t := range tags {

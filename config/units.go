@@ -103,3 +103,17 @@ func ParseSize(s string) (int64, error) {
 }
 
 var errBadSize = errors.New("use a number of bytes with KiB, MiB or GiB (or KB, MB, GB), such as 10MiB")
+
+// count reads key of m as a whole number, 1 or more, into dst.
+func (l *loader) count(path string, m map[string]field, key string, dst *int) {
+	v, vn, ok := l.str(path, m, key)
+	if !ok {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 {
+		l.errorAt(vn, join(path, key), "want a whole number, 1 or more, such as 200")
+		return
+	}
+	*dst = n
+}

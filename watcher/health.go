@@ -72,3 +72,12 @@ func healthAlerts(f attache.Feed, since time.Time, event, title, summary string,
 	}
 	return out
 }
+
+// floodAlerts builds the one summary of a poll that brought more new items
+// than the feed's flood guard lets through.
+func floodAlerts(f attache.Feed, n, limit int, now time.Time, dests []string) []attache.Alert {
+	title := fmt.Sprintf("Feed %s brought %d new items at once: recorded without alerts", f.Name, n)
+	summary := fmt.Sprintf("More than max_new_items (%d) in one poll: likely a change of identifiers (GUIDs or links) rather than news. "+
+		"The items are recorded and will not be alerted; `attache test --since 1h %s` shows what the rules would have matched.", limit, f.Name)
+	return healthAlerts(f, now, "flood", title, summary, attache.SeverityWarning, now, dests)
+}

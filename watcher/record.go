@@ -84,6 +84,16 @@ func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState,
 		}
 	}
 
+	// The flood guard: a feed with a baseline that brings more new stories
+	// at once than it may has most likely changed its identifiers; its
+	// items are recorded, and one summary says so instead of an alert each.
+	if limit := maxNew(f); !out.First && len(news) > limit {
+		out.Flooded = len(news)
+		p.log.Warn("flood guard: new items recorded without alerts", keyFeed, f.Name, keyNew, len(news), "max_new_items", limit)
+		health = append(health, floodAlerts(f, len(news), limit, now, conf.health)...)
+		news = nil
+	}
+
 	// Evaluate: only the news (new items whose story is new) meet the rules.
 	newsItems := make([]attache.Item, len(news))
 	for k, i := range news {
@@ -223,4 +233,12 @@ func (p *Poller) logBaseline(ctx context.Context, f attache.Feed, out PollResult
 		attrs = append(attrs, "backfill", p.conf.Load().backfill, keyQueued, out.Queued)
 	}
 	p.log.Log(ctx, slog.LevelInfo, msg, attrs...)
+}
+
+// maxNew is the feed's flood guard.
+func maxNew(f attache.Feed) int {
+	if f.MaxNewItems > 0 {
+		return f.MaxNewItems
+	}
+	return attache.DefaultMaxNewItems
 }
