@@ -23,7 +23,8 @@ type Queue interface {
 	// Destinations lists the destinations that have queued alerts, due or not.
 	Destinations(ctx context.Context) ([]string, error)
 	// Due returns up to limit queued alerts for destination that are due at
-	// now, oldest first.
+	// now: the most severe first, then in turns across feeds (each feed's
+	// oldest first), so that no feed's backlog holds up another's alerts.
 	Due(ctx context.Context, destination string, now time.Time, limit int) ([]attache.Alert, error)
 	// MarkInFlight takes a queued alert for a send and counts an attempt; it
 	// fails if the alert is not queued.

@@ -92,7 +92,8 @@ type Store interface {
 	// The alert queue.
 
 	// Due returns up to limit alerts for destination that are queued and due at
-	// now, oldest first (by queueing time, then by the item's publication).
+	// now: the most severe first, then in turns across feeds (each feed's
+	// oldest first), so that no feed's backlog holds up another's alerts.
 	Due(ctx context.Context, destination string, now time.Time, limit int) ([]attache.Alert, error)
 	// Destinations returns, sorted, the destinations that have queued alerts,
 	// due or not.

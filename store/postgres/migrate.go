@@ -160,6 +160,14 @@ var migrations = []migration{
 			END $$`,
 		},
 	},
+	{
+		// The dispatcher serves a destination by severity, then in turn
+		// across feeds (see Due); alerts queued before are "warning".
+		name: "alerts: severity, for the order of delivery",
+		stmts: []string{
+			`ALTER TABLE alerts ADD COLUMN severity integer NOT NULL DEFAULT 1`,
+		},
+	},
 }
 
 // migrateLock is the first key of the advisory lock that serialises

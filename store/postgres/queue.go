@@ -34,15 +34,22 @@ const alertColumns = `id, destination, item, matches, queued, status, attempts,
 const unknownSet = `unknown = unknown + 1, unknown_since = COALESCE(unknown_since, last_attempt)`
 
 // Due returns up to limit alerts for destination that are queued and due at
-// now, oldest first (by queueing time, then by the item's publication, an
-// item without a date first).
+// now: the most severe first, then in turns across feeds (each feed's
+// oldest first), so that no feed's backlog holds up another's alerts.
 func (s *Store) Due(ctx context.Context, destination string, now time.Time, limit int) ([]attache.Alert, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("due alerts for %q: limit %d, want more than 0", destination, limit)
 	}
-	alerts, err := s.queryAlerts(ctx, `SELECT `+alertColumns+` FROM alerts
-		WHERE destination = $1 AND status = 'queued' AND next_attempt <= $2
-		ORDER BY queued, published NULLS FIRST, id LIMIT $3`,
+	// By severity, then in turns across feeds (each feed's oldest first,
+	// then each feed's second ...), so that a feed with a long backlog
+	// delays no other feed's alerts by more than one of its own.
+	alerts, err := s.queryAlerts(ctx, `SELECT `+alertColumns+` FROM (
+			SELECT *, row_number() OVER (PARTITION BY severity, feed
+				ORDER BY queued, published NULLS FIRST, id) AS turn
+			FROM alerts
+			WHERE destination = $1 AND status = 'queued' AND next_attempt <= $2
+		) AS due
+		ORDER BY severity DESC, turn, queued, published NULLS FIRST, id LIMIT $3`,
 		cleanText(destination), truncMS(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due alerts for %q: %w", destination, err)

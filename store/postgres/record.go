@@ -186,8 +186,8 @@ const queueAlertSQL = `WITH claimed AS (
 		WHERE m.value->>'rule' IN (SELECT rule FROM claimed)
 	)
 	INSERT INTO alerts (id, destination, feed, item_key, published, item, matches,
-		queued, status, attempts, next_attempt, last_error)
-	SELECT $1, $2, $7, $8, $9, $10, kept.matches, $11, 'queued', 0, $12, ''
+		queued, status, attempts, next_attempt, last_error, severity)
+	SELECT $1, $2, $7, $8, $9, $10, kept.matches, $11, 'queued', 0, $12, '', $13
 	FROM kept WHERE kept.matches IS NOT NULL
 	ON CONFLICT (id) DO NOTHING
 	RETURNING matches`
@@ -237,7 +237,11 @@ func queueAlertArgs(a attache.Alert, now time.Time) (attache.Alert, []any, error
 	// Claims in rule order, the key's first column, for the lock order.
 	rules = slices.Sorted(slices.Values(rules))
 	return a, []any{a.ID, a.Destination, a.Item.Story, truncMS(now), rules, encoded,
-		a.Item.Feed, a.Item.Key, ts(a.Item.Published), item, a.Queued, a.NextAttempt}, nil
+		a.Item.Feed, a.Item.Key, ts(a.Item.Published), item, a.Queued, a.NextAttempt,
+		// The highest severity of the candidates: a match that another
+		// alert already claimed may rank the alert one step too high, never
+		// too low.
+		int(a.Severity())}, nil
 }
 
 // isDeadlock reports an error PostgreSQL raised to break a deadlock; the

@@ -103,6 +103,14 @@ var migrations = []migration{
 			`ALTER TABLE alerts ADD COLUMN unknown_since_ms BIGINT`,
 		},
 	},
+	{
+		// The dispatcher serves a destination by severity, then in turn
+		// across feeds (see Due); alerts queued before are "warning".
+		name: "alerts: severity, for the order of delivery",
+		stmts: []string{
+			`ALTER TABLE alerts ADD COLUMN severity INTEGER NOT NULL DEFAULT 1`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.

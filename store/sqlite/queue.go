@@ -25,14 +25,21 @@ const alertColumns = `id, destination, item, matches, queued_ms, status, attempt
 	next_attempt_ms, last_error, delivered_ms, unknown, unknown_since_ms`
 
 // Due returns up to limit alerts for destination that are queued and due at
-// now, oldest first (by queueing time, then by the item's publication).
+// now: the most severe first, then in turns across feeds, each feed's oldest
+// first (by queueing time, then by the item's publication).
 func (s *Store) Due(ctx context.Context, destination string, now time.Time, limit int) ([]attache.Alert, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("due alerts for %q: limit %d, want more than 0", destination, limit)
 	}
-	alerts, err := s.queryAlerts(ctx, `SELECT `+alertColumns+` FROM alerts
-		WHERE destination = ? AND status = ? AND next_attempt_ms <= ?
-		ORDER BY queued_ms, published_ms, id LIMIT ?`,
+	// By severity, then in turns across feeds (each feed's oldest first,
+	// then each feed's second ...), so that a feed with a long backlog
+	// delays no other feed's alerts by more than one of its own.
+	alerts, err := s.queryAlerts(ctx, `SELECT `+alertColumns+` FROM (
+			SELECT *, ROW_NUMBER() OVER (PARTITION BY severity, feed ORDER BY queued_ms, published_ms, id) AS turn
+			FROM alerts
+			WHERE destination = ? AND status = ? AND next_attempt_ms <= ?
+		)
+		ORDER BY severity DESC, turn, queued_ms, published_ms, id LIMIT ?`,
 		destination, string(attache.AlertQueued), now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due alerts for %q: %w", destination, err)

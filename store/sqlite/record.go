@@ -115,11 +115,11 @@ func queueAlert(ctx context.Context, tx *sql.Tx, a attache.Alert, now time.Time)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO alerts
 		(id, destination, feed, item_key, published_ms, item, matches,
-		 queued_ms, status, attempts, next_attempt_ms, last_error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '')
+		 queued_ms, status, attempts, next_attempt_ms, last_error, severity)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', ?)
 		ON CONFLICT (id) DO NOTHING`,
 		a.ID, a.Destination, a.Item.Feed, a.Item.Key, toMS(a.Item.Published), item, matches,
-		a.Queued.UnixMilli(), string(attache.AlertQueued), a.NextAttempt.UnixMilli())
+		a.Queued.UnixMilli(), string(attache.AlertQueued), a.NextAttempt.UnixMilli(), int(a.Severity()))
 	if err != nil {
 		return a, false, err
 	}

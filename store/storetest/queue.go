@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -215,4 +216,36 @@ func dueIDs(t *testing.T, s store.Store, now time.Time) []string {
 		ids = append(ids, a.ID)
 	}
 	return ids
+}
+
+// testDueOrder: a destination is served by severity, then in turns across
+// feeds, each feed's oldest first. A feed that queued a long backlog first
+// holds up another feed's alert by one of its own, not by the backlog.
+func testDueOrder(t *testing.T, open Open) {
+	s, _ := open(t)
+	var flood []attache.Item
+	var floodAlerts []attache.Alert
+	for i := range 5 {
+		it := item("busy", fmt.Sprint("b", i))
+		flood = append(flood, it)
+		floodAlerts = append(floodAlerts, alertFor(it, "d", "r"))
+	}
+	if _, err := s.Record(t.Context(), batch("busy", t0, flood, floodAlerts...)); err != nil {
+		t.Fatal(err)
+	}
+	quiet := item("quiet", "q0")
+	if _, err := s.Record(t.Context(), batch("quiet", t0.Add(time.Minute), []attache.Item{quiet}, alertFor(quiet, "d", "r"))); err != nil {
+		t.Fatal(err)
+	}
+	urgent := item("other", "u0")
+	ua := alertFor(urgent, "d", "r")
+	ua.Matches[0].Severity = attache.SeverityCritical
+	if _, err := s.Record(t.Context(), batch("other", t0.Add(2*time.Minute), []attache.Item{urgent}, ua)); err != nil {
+		t.Fatal(err)
+	}
+	got := dueIDs(t, s, t0.Add(time.Hour))
+	want := []string{"other/u0/d", "busy/b0/d", "quiet/q0/d", "busy/b1/d", "busy/b2/d", "busy/b3/d", "busy/b4/d"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("due in the order %v, want %v (critical first, then a turn each)", got, want)
+	}
 }

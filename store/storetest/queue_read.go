@@ -37,8 +37,8 @@ func testDue(t *testing.T, open Open) {
 		limit int
 		want  []string
 	}{
-		{"oldest queued come first, then the earlier published", "d", t0.Add(time.Hour), 10, []string{"x/2/d", "x/1/d", "y/1/d"}},
-		{"the limit cuts the oldest first", "d", t0.Add(time.Hour), 2, []string{"x/2/d", "x/1/d"}},
+		{"each feed's oldest queued first, then the earlier published, in turns across feeds", "d", t0.Add(time.Hour), 10, []string{"x/2/d", "y/1/d", "x/1/d"}},
+		{"the limit keeps the first turns", "d", t0.Add(time.Hour), 2, []string{"x/2/d", "y/1/d"}},
 		{"alerts queued after now are not due yet", "d", t0, 10, []string{"x/2/d", "x/1/d"}},
 		{"another destination's alerts stay out", "e", t0, 10, []string{"z/1/e"}},
 		{"an unknown destination has none", "nowhere", t0, 10, nil},

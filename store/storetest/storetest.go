@@ -40,6 +40,7 @@ func Run(t *testing.T, open Open) {
 		{"DestinationsAndQueueStats", testDestinationsAndQueueStats},
 		{"AlertsNewestFirst", testAlertsNewestFirst},
 		{"QueueLifecycle", testQueueLifecycle},
+		{"DueOrder", testDueOrder},
 		{"RecordIsAtomic", testRecordIsAtomic},
 		{"RecordRefusesAnotherFeedsRows", testRecordRefusesAnotherFeedsRows},
 		{"RecordDedup", testRecordDedup},

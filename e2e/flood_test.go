@@ -1,0 +1,53 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAFeedThatChangesItsIdentifiersDelaysNoOtherFeed: one feed brings
+// 5,000 new identifiers for its old items at once; it is recorded with one
+// summary, and another feed's new alert arrives within a minute, once.
+// Before the flood guard, 5,000 alerts were queued ahead of it.
+func TestAFeedThatChangesItsIdentifiersDelaysNoOtherFeed(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, 20)
+	cfg := configText(s.url, s.slack.url(), 20, nil)
+	cfg = strings.Replace(cfg, "health_notify: []", "health_notify: [analysts]", 1)
+	cfg = strings.Replace(cfg, "feeds:\n", fmt.Sprintf("feeds:\n  - {name: other, url: %q}\n", s.url+"/other"), 1)
+	s.writeConfig(cfg)
+
+	const n = 5000
+	var before, after []entry
+	for i := range n {
+		before = append(before, news(fmt.Sprint("old", i)))
+		e := news(fmt.Sprint("old", i))
+		e.GUID, e.Link = "moved-"+e.GUID, e.Link+"?moved"
+		after = append(after, e)
+	}
+	s.feeds.set("news", before...)
+	s.feeds.set("other", entry{GUID: "w", Title: "Weather", Link: "https://example.org/w"})
+	s.once() // the baselines
+
+	d := s.start()
+	s.feeds.set("news", after...)
+	s.feeds.set("other", news("fresh"))
+	start := time.Now()
+	eventually(t, time.Minute, "the other feed's alert", func() bool { return s.slack.received("fresh")["fresh"] == 1 })
+	t.Logf("the other feed's alert arrived %v after the flood", time.Since(start).Round(time.Millisecond))
+	eventually(t, 30*time.Second, "the flood's summary", func() bool {
+		for _, m := range s.slack.messages() {
+			if strings.Contains(m, fmt.Sprintf("brought %d new items at once", n)) {
+				return true
+			}
+		}
+		return false
+	})
+	time.Sleep(2 * time.Second)
+	d.stop(t)
+	if got := s.slack.count(); got != 2 {
+		t.Errorf("Slack got %d messages, want 2 (the other feed's alert and one summary):\n%s", got, strings.Join(s.slack.messages(), "\n"))
+	}
+}
