@@ -51,3 +51,27 @@ func TestAFeedThatChangesItsIdentifiersDelaysNoOtherFeed(t *testing.T) {
 		t.Errorf("Slack got %d messages, want 2 (the other feed's alert and one summary):\n%s", got, strings.Join(s.slack.messages(), "\n"))
 	}
 }
+
+// TestRetentionKeepsWhatIsStillInTheFeed: with a retention of 3 s, an item
+// that stays in its feed across restarts is never pruned, so never alerted
+// as new. Before, items were pruned by first sighting and came back as
+// news once older than the retention.
+func TestRetentionKeepsWhatIsStillInTheFeed(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, 20)
+	s.writeConfig("retention: 3s\n" + configText(s.url, s.slack.url(), 20, nil))
+	s.feeds.set("news", news("long-lived"))
+	s.once() // the baseline: recorded, not alerted
+	for i := range 3 {
+		time.Sleep(2 * time.Second)
+		// Something else is published, so the feed is read again in full.
+		s.feeds.set("news", entry{GUID: fmt.Sprint("w", i), Title: "Weather", Link: fmt.Sprint("https://example.org/w", i)}, news("long-lived"))
+		d := s.start() // each start prunes what is older than the retention
+		waitFor(t, d.stderr, "attache started")
+		time.Sleep(1500 * time.Millisecond) // a few polls
+		d.stop(t)
+	}
+	if n := s.slack.count(); n != 0 {
+		t.Errorf("Slack got %d messages: an item still in its feed was pruned and alerted again:\n%s", n, strings.Join(s.slack.messages(), "\n"))
+	}
+}

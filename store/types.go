@@ -59,6 +59,14 @@ type RecordBatch struct {
 	// Alerts are the candidate alerts, one per item and destination, naming
 	// every rule that matched there.
 	Alerts []attache.Alert
+	// Sighted are the keys of every item the poll found, new or not: their
+	// last sighting becomes Now. Retention prunes by last sighting, so an
+	// item still in its source is never pruned, and never alerted again as
+	// new.
+	Sighted []string
+	// Unchanged says the source answered "not modified": the items of its
+	// last sighting are all still there, and are sighted again at Now.
+	Unchanged bool
 	// Now is the time of the poll: the items' first sight, the alerts'
 	// queueing time when they carry none.
 	Now time.Time

@@ -161,7 +161,9 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 	health := healthOnSuccess(f, &st, now, conf.health)
 	if res.NotModified {
 		out := PollResult{Feed: f.Name, Class: attache.PollNotModified, Success: true}
-		if err := p.saveState(ctx, st, health, now); err != nil {
+		// Not modified: the items last sighted are all still there.
+		_, err := p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Unchanged: true, Now: now})
+		if err != nil {
 			out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
 			return out
 		}

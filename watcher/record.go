@@ -118,7 +118,11 @@ func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState,
 
 	// Commit: the one transaction of the poll.
 	st.Baselined = true
-	queued, err := p.state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Now: now})
+	sighted := make([]string, len(items))
+	for i, it := range items {
+		sighted[i] = it.Key
+	}
+	queued, err := p.state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Sighted: sighted, Now: now})
 	if err != nil {
 		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
 		return out

@@ -168,6 +168,16 @@ var migrations = []migration{
 			`ALTER TABLE alerts ADD COLUMN severity integer NOT NULL DEFAULT 1`,
 		},
 	},
+	{
+		// Retention prunes by last sighting: an item still in its source is
+		// kept however old (see Prune).
+		name: "items: last sighting",
+		stmts: []string{
+			`ALTER TABLE items ADD COLUMN last_seen timestamptz`,
+			`UPDATE items SET last_seen = first_seen`,
+			`CREATE INDEX items_last_seen ON items (feed, last_seen)`,
+		},
+	},
 }
 
 // migrateLock is the first key of the advisory lock that serialises

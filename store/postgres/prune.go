@@ -23,7 +23,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 			n     *int64
 			query string
 		}{
-			{&r.Items, `DELETE FROM items WHERE first_seen < $1`},
+			{&r.Items, `DELETE FROM items WHERE COALESCE(last_seen, first_seen) < $1`},
 			{&r.Alerts, `DELETE FROM alerts WHERE status IN ('delivered', 'dead') AND queued < $1`},
 			{&r.Alerted, `DELETE FROM alerted WHERE created < $1`},
 		}

@@ -71,6 +71,20 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 		}
 		pb.Queue(insertItemsSQL, args...)
 	}
+	sightings := 0
+	switch {
+	case b.Unchanged:
+		pb.Queue(`UPDATE items SET last_seen = $1
+			WHERE feed = $2 AND last_seen = (SELECT MAX(last_seen) FROM items WHERE feed = $2)`, truncMS(b.Now), cleanText(b.Feed))
+		sightings = 1
+	case len(b.Sighted) > 0:
+		keys := make([]string, len(b.Sighted))
+		for i, k := range b.Sighted {
+			keys[i] = cleanText(k)
+		}
+		pb.Queue(`UPDATE items SET last_seen = $1 WHERE feed = $2 AND item_key = ANY($3::text[])`, truncMS(b.Now), cleanText(b.Feed), keys)
+		sightings = 1
+	}
 	alerts := make([]attache.Alert, len(b.Alerts))
 	order := lockOrder(b.Alerts)
 	for _, i := range order {
@@ -95,6 +109,11 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 	if len(b.Items) > 0 {
 		if _, err := br.Exec(); err != nil {
 			return nil, fmt.Errorf("insert %d items: %w", len(b.Items), err)
+		}
+	}
+	if sightings > 0 {
+		if _, err := br.Exec(); err != nil {
+			return nil, fmt.Errorf("sight items: %w", err)
 		}
 	}
 	kept := make([]bool, len(alerts))

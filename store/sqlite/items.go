@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/store"
 )
 
 // keyChunk bounds the IN list of one query. SQLite before 3.32 allowed 999
@@ -169,6 +170,31 @@ func insertItems(ctx context.Context, tx *sql.Tx, items []attache.Item, now time
 			it.DateMissing, now.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("item %q: %w", it.Key, err)
+		}
+	}
+	return nil
+}
+
+// sight records the batch's sightings: the items it names, or, when the
+// source did not change, the items of its last sighting.
+func sight(ctx context.Context, tx *sql.Tx, b store.RecordBatch) error {
+	now := b.Now.UnixMilli()
+	if b.Unchanged {
+		_, err := tx.ExecContext(ctx, `UPDATE items SET last_seen_ms = ?
+			WHERE feed = ? AND last_seen_ms = (SELECT MAX(last_seen_ms) FROM items WHERE feed = ?)`,
+			now, b.Feed, b.Feed)
+		return err
+	}
+	for chunk := range slices.Chunk(b.Sighted, keyChunk) {
+		args := make([]any, 0, len(chunk)+2)
+		args = append(args, now, b.Feed)
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE items SET last_seen_ms = ? WHERE feed = ? AND item_key IN (?`+
+			strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -111,6 +111,16 @@ var migrations = []migration{
 			`ALTER TABLE alerts ADD COLUMN severity INTEGER NOT NULL DEFAULT 1`,
 		},
 	},
+	{
+		// Retention prunes by last sighting: an item still in its source is
+		// kept however old (see Prune).
+		name: "items: last sighting",
+		stmts: []string{
+			`ALTER TABLE items ADD COLUMN last_seen_ms BIGINT`,
+			`UPDATE items SET last_seen_ms = first_seen_ms`,
+			`CREATE INDEX items_last_seen ON items (feed, last_seen_ms)`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.

@@ -9,15 +9,14 @@ import (
 	"github.com/attache-dev/attache/store"
 )
 
-// Prune deletes, in one transaction, what is older than before: items first
-// seen before it, delivered and dead alerts queued before it, and alerted
+// Prune deletes, in one transaction, what is older than before: items last
+// sighted in their source before it (an item still there is kept however
+// old), delivered and dead alerts queued before it, and alerted
 // records made before it. Queued and in-flight alerts are never deleted,
 // however old: they are still owed to their destination.
 //
-// The trade-off: an item whose record is pruned is new again if it is still
-// in its feed (or comes back), and it will be alerted again. Retention must
-// therefore be longer than any item stays in a feed, which is why it
-// defaults to 90 days. Pruning the alerted records at the same age keeps the
+// An item whose record is pruned is new again if it comes back to its feed
+// after being gone for the whole retention, and is alerted again. Pruning the alerted records at the same age keeps the
 // two consistent: a story is alerted again only when its item is new again.
 func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult, error) {
 	var r store.PruneResult
@@ -33,7 +32,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 		query string
 		args  []any
 	}{
-		{&r.Items, `DELETE FROM items WHERE first_seen_ms < ?`, []any{ms}},
+		{&r.Items, `DELETE FROM items WHERE COALESCE(last_seen_ms, first_seen_ms) < ?`, []any{ms}},
 		{&r.Alerts, `DELETE FROM alerts WHERE status IN (?, ?) AND queued_ms < ?`,
 			[]any{string(attache.AlertDelivered), string(attache.AlertDead), ms}},
 		{&r.Alerted, `DELETE FROM alerted WHERE created_ms < ?`, []any{ms}},

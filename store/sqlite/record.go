@@ -44,6 +44,9 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch) ([]attache.Aler
 	if err := insertItems(ctx, tx, b.Items, b.Now); err != nil {
 		return nil, err
 	}
+	if err := sight(ctx, tx, b); err != nil {
+		return nil, fmt.Errorf("sight items: %w", err)
+	}
 	var queued []attache.Alert
 	for _, a := range b.Alerts {
 		a, ok, err := queueAlert(ctx, tx, a, b.Now)

@@ -100,3 +100,49 @@ func testPrune(t *testing.T, open Open) {
 		}
 	})
 }
+
+// testPruneKeepsWhatIsStillSighted: retention prunes by last sighting. An
+// item first seen long ago but still in its source, named by a later poll
+// or kept by a "not modified" answer, is kept; one gone from its source is
+// pruned.
+func testPruneKeepsWhatIsStillSighted(t *testing.T, open Open) {
+	s, _ := open(t)
+	ctx := t.Context()
+	day := 24 * time.Hour
+	stays, goes, unchanged := item("f", "stays"), item("f", "goes"), item("g", "unchanged")
+	first := batch("f", t0, []attache.Item{stays, goes})
+	first.Sighted = []string{"stays", "goes"}
+	must(t, recordErr(s.Record(ctx, first)))
+	second := batch("g", t0, []attache.Item{unchanged})
+	second.Sighted = []string{"unchanged"}
+	must(t, recordErr(s.Record(ctx, second)))
+
+	// Ten days on: f lists only "stays"; g answers "not modified".
+	again := batch("f", t0.Add(10*day), nil)
+	again.Sighted = []string{"stays"}
+	must(t, recordErr(s.Record(ctx, again)))
+	notModified := batch("g", t0.Add(10*day), nil)
+	notModified.Unchanged = true
+	must(t, recordErr(s.Record(ctx, notModified)))
+
+	got, err := s.Prune(ctx, t0.Add(5*day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Items != 1 {
+		t.Errorf("pruned %d items, want 1 (the one gone from its source)", got.Items)
+	}
+	unseen, err := s.Unseen(ctx, "f", []string{"stays", "goes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(unseen, []string{"goes"}) {
+		t.Errorf("after the prune, unseen %v, want only the item gone from its source", unseen)
+	}
+	if unseen, _ := s.Unseen(ctx, "g", []string{"unchanged"}); len(unseen) != 0 {
+		t.Errorf("an item kept by a not-modified answer was pruned")
+	}
+}
+
+// recordErr drops Record's alerts.
+func recordErr(_ []attache.Alert, err error) error { return err }

@@ -36,6 +36,7 @@ func Run(t *testing.T, open Open) {
 		{"CountItems", testCountItems},
 		{"SeenStoriesFindsStoriesOfAnyFeed", testSeenStoriesFindsStoriesOfAnyFeed},
 		{"Prune", testPrune},
+		{"PruneKeepsWhatIsStillSighted", testPruneKeepsWhatIsStillSighted},
 		{"Due", testDue},
 		{"DestinationsAndQueueStats", testDestinationsAndQueueStats},
 		{"AlertsNewestFirst", testAlertsNewestFirst},
