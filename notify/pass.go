@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
-	"github.com/attache-dev/attache/store"
 )
 
 // batchSize is how many due alerts a pass reads from the queue at a time.
@@ -280,35 +279,19 @@ func (d *Dispatcher) unconfigured(ctx context.Context, dest string, l *lane) (Co
 		}
 	}
 	if waiting > 0 && !l.unconfiguredLogged {
-		// The loop above reads one batch when none is dead: count them all.
-		waiting = max(waiting, d.queued(ctx, dest))
+		// The loop above reads one batch when none is dead: count them all
+		// (up to countCap), once, for the warning.
+		if all, err := d.queue.Due(ctx, dest, d.opts.Now(), countCap); err == nil {
+			waiting = max(waiting, len(all))
+		}
 	}
 	d.log.unconfigured(l, dest, waiting, c.Dead, d.opts.MaxAge)
 	return c, nil
 }
 
-// queueCounter is a Queue that can count what is queued (the store can).
-type queueCounter interface {
-	QueueStats(ctx context.Context) ([]store.QueueStat, error)
-}
-
-// queued counts the alerts queued for dest, or 0 when the queue cannot say.
-func (d *Dispatcher) queued(ctx context.Context, dest string) int {
-	qc, ok := d.queue.(queueCounter)
-	if !ok {
-		return 0
-	}
-	stats, err := qc.QueueStats(ctx)
-	if err != nil {
-		return 0
-	}
-	for _, st := range stats {
-		if st.Destination == dest {
-			return st.Queued
-		}
-	}
-	return 0
-}
+// countCap bounds the alerts read to count those waiting for a destination
+// that is not configured.
+const countCap = 10000
 
 // addRetry remembers that an alert falls due at t.
 func (l *lane) addRetry(t time.Time) {
