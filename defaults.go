@@ -18,6 +18,10 @@ const (
 	// DefaultMaxBody is the most bytes a fetched body may have, counted
 	// after decompression.
 	DefaultMaxBody = 10 << 20
+	// DefaultMaxText is the most bytes of text kept and analysed per field
+	// of an item (title, summary, content): a 10 MB statement is cut, not
+	// analysed whole, which bounds the daemon's memory.
+	DefaultMaxText = 256 << 10
 	// DefaultLang is the stemming language of feeds without their own.
 	DefaultLang = "en"
 	// DefaultBurstLimit is the number of alerts due at once for one

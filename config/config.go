@@ -73,6 +73,7 @@ type Config struct {
 type HTTP struct {
 	Timeout   time.Duration
 	MaxBody   int64 // bytes, after decompression
+	MaxText   int   // bytes kept and analysed per text field of an item
 	UserAgent string
 	// DenyPrivate refuses feeds on loopback, private, link-local and
 	// metadata addresses, and local files: for operators who let others

@@ -142,7 +142,7 @@ func TestLoadSpecExampleReadsEveryValue(t *testing.T) {
 	check("Timezone", c.Timezone.String(), "Europe/Moscow")
 	check("Backfill", c.Backfill, time.Duration(0))
 	check("Retention", c.Retention, 90*24*time.Hour)
-	check("HTTP", c.HTTP, HTTP{Timeout: 45 * time.Second, MaxBody: 10 << 20, UserAgent: "attache/test (+https://example.org)"})
+	check("HTTP", c.HTTP, HTTP{Timeout: 45 * time.Second, MaxBody: 10 << 20, MaxText: attache.DefaultMaxText, UserAgent: "attache/test (+https://example.org)"})
 	check("Feeds", c.Feeds, []attache.Feed{
 		{Name: "kremlin-en", URL: "http://en.kremlin.ru/events/all/feed", Lang: "en", Schedule: "*/5 * * * *", StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems, Tags: []string{"russia"}},
 		{Name: "mid-ru", URL: "https://mid.ru/ru/rss.php", Lang: "ru", Schedule: "@every 10m", StaleAfter: 6 * time.Hour, MaxNewItems: attache.DefaultMaxNewItems, Tags: []string{"russia", "ministries"}},
@@ -209,7 +209,7 @@ func TestMinimalFileTakesEveryDefault(t *testing.T) {
 	dir := filepath.Dir(path)
 	got := []any{c.State, c.Schedule, c.Timezone, c.Backfill, c.Retention, c.HTTP, c.Feeds[0], c.Rules[0].Severity, c.Destinations["log"].BurstLimit}
 	want := []any{filepath.Join(dir, "attache.db"), "@every 10m", time.UTC, time.Duration(0), 90 * 24 * time.Hour,
-		HTTP{Timeout: 30 * time.Second, MaxBody: 10 << 20, UserAgent: DefaultUserAgent},
+		HTTP{Timeout: 30 * time.Second, MaxBody: 10 << 20, MaxText: attache.DefaultMaxText, UserAgent: DefaultUserAgent},
 		attache.Feed{Name: "f", URL: filepath.Join(dir, "feeds/local.xml"), Lang: "en", Schedule: "@every 10m", StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems},
 		attache.SeverityWarning, 20}
 	for i := range got {

@@ -29,7 +29,7 @@ func TestEachProblemIsReportedAtItsNodeWithItsMessage(t *testing.T) {
 			[]string{`4:16: feeds[0].tags[1]: want a string, got a mapping`}},
 		{"a section given as a scalar is a wrong type",
 			"http: 30s\n",
-			[]string{`1:7: http: want a mapping with keys such as timeout, max_body, user_agent, deny_private, got a string`}},
+			[]string{`1:7: http: want a mapping with keys such as timeout, max_body, max_text, user_agent, deny_private, got a string`}},
 		{"lists given as a list are a wrong type",
 			"lists: [nato, west]\n",
 			[]string{`1:8: lists: want a mapping of names, got a list`}},

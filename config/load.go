@@ -41,7 +41,7 @@ func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*C
 		cfg: &Config{
 			Path: filename, State: attache.DefaultState, Schedule: attache.DefaultSchedule, Timezone: time.UTC,
 			Retention: attache.DefaultRetention, StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems,
-			HTTP:  HTTP{Timeout: attache.DefaultTimeout, MaxBody: attache.DefaultMaxBody, UserAgent: DefaultUserAgent},
+			HTTP:  HTTP{Timeout: attache.DefaultTimeout, MaxBody: attache.DefaultMaxBody, MaxText: attache.DefaultMaxText, UserAgent: DefaultUserAgent},
 			Lists: map[string][]string{}, Destinations: map[string]Destination{},
 		},
 		refs: references{feeds: map[string]*yaml.Node{}, tags: map[string]*yaml.Node{}, lists: map[string][]*yaml.Node{}},

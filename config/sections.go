@@ -13,7 +13,7 @@ import (
 // Keys of each mapping, in the order the documentation gives them.
 var (
 	topKeys  = []string{"state", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
-	httpKeys = []string{"timeout", "max_body", "user_agent", "deny_private"}
+	httpKeys = []string{"timeout", "max_body", "max_text", "user_agent", "deny_private"}
 	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "max_new_items", "tags", "html"}
 	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit"}
 	ruleKeys = []string{"name", "description", "query", "feeds", "severity", "notify"}
@@ -120,6 +120,17 @@ func (l *loader) http(n *yaml.Node) {
 			l.errorAt(n, "http.max_body", "must be more than 0 bytes")
 		default:
 			h.MaxBody = size
+		}
+	}
+	if v, n, ok := l.str("http", m, "max_text"); ok {
+		size, err := ParseSize(v)
+		switch {
+		case err != nil:
+			l.errorAt(n, "http.max_text", "invalid size %q: %v", v, err)
+		case size < 1024 || size > 64<<20:
+			l.errorAt(n, "http.max_text", "must be between 1KiB and 64MiB")
+		default:
+			h.MaxText = int(size)
 		}
 	}
 	if v, n, ok := l.str("http", m, "user_agent"); ok {

@@ -106,7 +106,7 @@ func Ruleset(cfg *config.Config) *watcher.Ruleset {
 // NewFetcher builds the one HTTP client of sources, with the configured
 // limits.
 func NewFetcher(cfg *config.Config) *source.Fetcher {
-	return source.NewFetcher(source.Options{Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody, UserAgent: cfg.HTTP.UserAgent, DenyPrivate: cfg.HTTP.DenyPrivate})
+	return source.NewFetcher(source.Options{Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody, MaxText: cfg.HTTP.MaxText, UserAgent: cfg.HTTP.UserAgent, DenyPrivate: cfg.HTTP.DenyPrivate})
 }
 
 // Notifiers builds one notifier per configured destination.

@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -73,5 +76,39 @@ func TestRetentionKeepsWhatIsStillInTheFeed(t *testing.T) {
 	}
 	if n := s.slack.count(); n != 0 {
 		t.Errorf("Slack got %d messages: an item still in its feed was pruned and alerted again:\n%s", n, strings.Join(s.slack.messages(), "\n"))
+	}
+}
+
+// TestATenMegabyteItemStaysUnderTheMemoryBound polls a feed whose new
+// item carries 9.5 MB of text: its fields are cut at max_text (256 KiB)
+// before they are analysed, and `attache once` peaks under 150 MiB.
+// Before, the whole text was analysed: 1.06 GiB in the daemon, 595 MiB for
+// once.
+func TestATenMegabyteItemStaysUnderTheMemoryBound(t *testing.T) {
+	s := newSite(t, 20)
+	s.baseline()
+	words := []string{"troops ", "border ", "exercise ", "alliance ", "Belarus ", "statement "}
+	var b strings.Builder
+	for i := 0; b.Len() < 9_500_000; i++ { // within max_body (10 MiB) with the XML around it
+		b.WriteString(words[i%len(words)])
+	}
+	big := news("big")
+	big.Desc = b.String()
+	s.feeds.set("news", big)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := s.command(ctx, "once")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("attache once: %v\n%s", err, errb.String())
+	}
+	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss >> 10 // KiB → MiB on Linux
+	t.Logf("a 10 MB item: peak RSS %d MiB", peak)
+	if peak > 150 {
+		t.Errorf("peak RSS %d MiB, want at most 150", peak)
+	}
+	if got := s.slack.received("big")["big"]; got != 1 {
+		t.Errorf("the item was alerted %d times, want once", got)
 	}
 }

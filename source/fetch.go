@@ -33,6 +33,10 @@ type Options struct {
 	// MaxBody is the most bytes a body may have, counted after
 	// decompression.
 	MaxBody int64
+	// MaxText is the most bytes kept of each text field of an item (title,
+	// summary, content), cut at a character boundary; DefaultMaxText when
+	// zero.
+	MaxText int
 	// MaxRedirects is the most redirects followed for one fetch.
 	MaxRedirects int
 	UserAgent    string
@@ -56,6 +60,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = attache.DefaultMaxBody
+	}
+	if o.MaxText <= 0 {
+		o.MaxText = attache.DefaultMaxText
 	}
 	if o.MaxRedirects <= 0 {
 		o.MaxRedirects = DefaultMaxRedirects

@@ -3,7 +3,9 @@ package source
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/attache-dev/attache/source/scrape"
 
@@ -49,9 +51,27 @@ func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, con
 	if err != nil {
 		return res, fmt.Errorf("feed %q: %s: %w", name, resp.URL, err)
 	}
+	for i := range items {
+		capText(&items[i], f.opts.MaxText)
+	}
 	res.Items = items
 	res.ETag, res.LastModified = resp.ETag, resp.LastModified
 	return res, nil
+}
+
+// capText cuts each text field of it to max bytes, at a character
+// boundary, so that what is kept and analysed is bounded whatever a
+// source sends.
+func capText(it *attache.Item, max int) {
+	for _, s := range []*string{&it.Title, &it.Summary, &it.Content} {
+		if len(*s) > max {
+			cut := max
+			for cut > 0 && !utf8.RuneStart((*s)[cut]) {
+				cut--
+			}
+			*s = strings.Clone((*s)[:cut]) // a copy, so the whole text can be freed
+		}
+	}
 }
 
 // Reader reads one kind of source from its fetched document.
