@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -101,10 +100,11 @@ func TestATenMegabyteItemStaysUnderTheMemoryBound(t *testing.T) {
 	cmd := s.command(ctx, "once")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	if err := cmd.Run(); err != nil {
+	peak, err := runMeasured(cmd)
+	if err != nil {
 		t.Fatalf("attache once: %v\n%s", err, errb.String())
 	}
-	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss >> 10 // KiB → MiB on Linux
+	peak >>= 10 // MiB
 	t.Logf("a 10 MB item: peak RSS %d MiB", peak)
 	if peak > 150 {
 		t.Errorf("peak RSS %d MiB, want at most 150", peak)
@@ -141,10 +141,11 @@ func TestAHundredThousandItemFeedStaysUnderTheMemoryBound(t *testing.T) {
 	cmd := s.command(ctx, "once")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	if err := cmd.Run(); err != nil {
+	peak, err := runMeasured(cmd)
+	if err != nil {
 		t.Fatalf("attache once: %v\n%s", err, errb.String())
 	}
-	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss >> 10
+	peak >>= 10 // MiB
 	t.Logf("a 100,000-item feed: peak RSS %d MiB", peak)
 	if peak > 200 {
 		t.Errorf("peak RSS %d MiB, want at most 200", peak)

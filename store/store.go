@@ -121,6 +121,12 @@ type Store interface {
 	// dispatcher that gives up without sending (a destination removed from the
 	// configuration, say).
 	MarkDead(ctx context.Context, id string, errText string) error
+	// Requeue puts a dead alert back in the queue, due at now, as if queued
+	// anew (its attempts and its age start again, so that the retry
+	// schedule and max age apply from now): for `attache alerts requeue`
+	// after the cause was fixed (the app invited to the channel). It fails
+	// with ErrNotFound, or ErrStatus when the alert is not dead.
+	Requeue(ctx context.Context, id string, now time.Time) error
 	// RequeueInFlight returns to the queue every alert left in flight, and
 	// says how many. The dispatcher calls it once as it starts: an
 	// alert in flight then was being sent when the process stopped, and may

@@ -134,6 +134,14 @@ func (s *Store) MarkDead(ctx context.Context, id string, errText string) error {
 		string(attache.AlertDead), errText)
 }
 
+// Requeue puts a dead alert back in the queue, due at now, as if queued
+// anew.
+func (s *Store) Requeue(ctx context.Context, id string, now time.Time) error {
+	return s.transition(ctx, id, "requeue", []attache.AlertStatus{attache.AlertDead},
+		`status = ?, queued_ms = ?, next_attempt_ms = ?, attempts = 0, unknown = 0, unknown_since_ms = NULL`,
+		string(attache.AlertQueued), now.UnixMilli(), now.UnixMilli())
+}
+
 // RequeueInFlight returns to the queue every alert left in flight, and says
 // how many. Call it once at startup, before the dispatcher runs: an alert in
 // flight then was being sent when the process stopped, and may or may not

@@ -249,3 +249,24 @@ func testDueOrder(t *testing.T, open Open) {
 		t.Errorf("due in the order %v, want %v (critical first, then a turn each)", got, want)
 	}
 }
+
+// testRequeue: a dead alert put back in the queue is due at once, with its
+// attempts and age started again; an alert that is not dead is refused.
+func testRequeue(t *testing.T, open Open) {
+	s, _ := open(t)
+	ctx := t.Context()
+	id := queueOne(t, s, "a")
+	must(t, s.MarkInFlight(ctx, id, t0))
+	must(t, s.MarkDead(ctx, id, "not_in_channel"))
+	later := t0.Add(48 * time.Hour).Truncate(time.Millisecond) // as stored
+	must(t, s.Requeue(ctx, id, later))
+	a := alertByID(t, s, id)
+	if a.Status != attache.AlertQueued || a.Attempts != 0 || !a.Queued.Equal(later) || !a.NextAttempt.Equal(later) {
+		t.Errorf("requeued alert: %s, %d attempts, queued %v, next %v; want queued anew at %v", a.Status, a.Attempts, a.Queued, a.NextAttempt, later)
+	}
+	if got := dueIDs(t, s, later); !reflect.DeepEqual(got, []string{id}) {
+		t.Errorf("due after the requeue: %v", got)
+	}
+	wantErr(t, s.Requeue(ctx, id, later), store.ErrStatus)
+	wantErr(t, s.Requeue(ctx, "nosuch", later), store.ErrNotFound)
+}

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Open) {
 		{"AlertsNewestFirst", testAlertsNewestFirst},
 		{"QueueLifecycle", testQueueLifecycle},
 		{"DueOrder", testDueOrder},
+		{"Requeue", testRequeue},
 		{"RecordIsAtomic", testRecordIsAtomic},
 		{"RecordRefusesAnotherFeedsRows", testRecordRefusesAnotherFeedsRows},
 		{"RecordDedup", testRecordDedup},
