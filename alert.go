@@ -17,6 +17,9 @@ const (
 	AlertDead      AlertStatus = "dead"
 )
 
+// AlertStatuses lists every status, in the order of an alert's life.
+var AlertStatuses = []AlertStatus{AlertQueued, AlertInFlight, AlertDelivered, AlertDead}
+
 // Alert is one message to one destination about one item, naming every rule
 // that matched the item and had not yet been alerted there.
 type Alert struct {

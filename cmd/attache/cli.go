@@ -33,6 +33,7 @@ type options struct {
 	global globalFlags
 	run    runFlags
 	once   onceFlags
+	alerts alertsFlags
 	test   testFlags
 	check  checkFlags
 }
@@ -52,7 +53,7 @@ type command struct {
 	run   func(ctx context.Context, e *env, args []string) int
 }
 
-var commands = []*command{runCommand, onceCommand, checkCommand, testCommand, sendTestCommand, versionCommand}
+var commands = []*command{runCommand, onceCommand, checkCommand, testCommand, alertsCommand, sendTestCommand, versionCommand}
 
 // globalFlags are accepted before the command and after it.
 type globalFlags struct {

@@ -48,3 +48,22 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// OpenAdmin opens an existing, up-to-date state file for a one-statement
+// change beside the process that owns it (`attache alerts requeue`): it
+// takes no lock, creates nothing and migrates nothing. SQLite serialises
+// the write with the owner's; the owner's dispatcher sees a requeued alert
+// at its next look at the queue.
+func OpenAdmin(ctx context.Context, path string) (*Store, error) {
+	ro, err := OpenReadOnly(ctx, path) // exists, and at this binary's schema
+	if err != nil {
+		return nil, err
+	}
+	ro.Close()
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	return &Store{db: db, path: path}, nil
+}
