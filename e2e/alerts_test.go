@@ -17,7 +17,14 @@ func TestADeadAlertIsListedShownAndRequeuedBesideTheDaemon(t *testing.T) {
 	s.baseline()
 	s.slack.always(answer{code: "not_in_channel"})
 	s.feeds.set("news", news("dead"))
-	s.onceExit(1) // the alert went dead
+	out := s.onceExit(1) // the alert went dead
+	// The log line names the feed and the item, and says what to do.
+	dead := lineWith(out, "alert dead")
+	for _, want := range []string{"feed=news", "title=\"" + title("dead") + "\"", "invite the app to the channel C0123456789"} {
+		if !strings.Contains(dead, want) {
+			t.Errorf("the dead alert's log line lacks %s:\n%s", want, dead)
+		}
+	}
 	env := []string{"SLACK_BOT_TOKEN=xoxb-e2e"}
 
 	d := s.start()

@@ -57,9 +57,13 @@ func (g *logger) failed(l *lane, dest string, a attache.Alert, err error, next, 
 }
 
 // dead is always logged: each dead alert is news that was not delivered.
-func (g *logger) dead(dest string, a attache.Alert, text string) {
-	g.l.Error("alert dead", keyDestination, dest, keyAlert, a.ID, keyFeed, a.Item.Feed,
-		keyAttempt, a.Attempts, keyError, text)
+func (g *logger) dead(dest string, a attache.Alert, text, hint string) {
+	args := []any{keyDestination, dest, keyAlert, a.ID, keyFeed, a.Item.Feed, "title", a.Item.Title,
+		keyAttempt, a.Attempts, keyError, text}
+	if hint != "" {
+		args = append(args, "hint", hint)
+	}
+	g.l.Error("alert dead", args...)
 }
 
 // found is an alert whose send had no answer, found at the destination.

@@ -63,6 +63,14 @@ type Notifier interface {
 	Send(ctx context.Context, a attache.Alert) error
 }
 
+// Hinter is a Notifier that can say what a person can do about one of its
+// failures ("invite the app to #geo-alerts"); the hint goes into the log
+// line of a dead alert. It returns "" when it has nothing to say.
+type Hinter interface {
+	Notifier
+	Hint(err error) string
+}
+
 // Unpaced is a Notifier that needs no pacing, such as the console: a local
 // stream, not a remote service with a rate limit. Its alerts go out as fast
 // as they are due (100 alerts take no longer than one).

@@ -180,7 +180,7 @@ func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string
 		if err := d.queue.MarkDead(mctx, a.ID, text); err != nil {
 			return Counts{}, err
 		}
-		d.log.dead(dest, a, text)
+		d.log.dead(dest, a, text, d.hint(dest, sendErr))
 		return Counts{Dead: 1}, nil
 	}
 	return d.again(mctx, shuttingDown, dest, l, a, sendErr, v, at)
@@ -225,7 +225,7 @@ func (d *Dispatcher) again(mctx context.Context, shuttingDown bool, dest string,
 		if err := d.queue.MarkDead(mctx, a.ID, text); err != nil {
 			return Counts{}, err
 		}
-		d.log.dead(dest, a, text)
+		d.log.dead(dest, a, text, d.hint(dest, failure))
 		return Counts{Dead: 1}, nil
 	}
 
@@ -325,4 +325,13 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// hint asks the destination's notifier what a person can do about err.
+func (d *Dispatcher) hint(dest string, err error) string {
+	n, _, ok := d.notifier(dest)
+	if h, can := n.(Hinter); ok && can && err != nil {
+		return h.Hint(err)
+	}
+	return ""
 }

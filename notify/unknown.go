@@ -102,7 +102,7 @@ func (d *Dispatcher) settle(ctx context.Context, dest string, l *lane, batch []a
 		case cannot:
 			text := fmt.Sprintf("outcome unknown: no answer to %d sends (last: %s), and %v", a.Unknown, a.LastError, lookErr)
 			if err = d.queue.MarkDead(mctx, a.ID, text); err == nil {
-				d.log.dead(dest, a, text)
+				d.log.dead(dest, a, text, "")
 				c = Counts{Dead: 1}
 			}
 		default:

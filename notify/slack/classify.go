@@ -285,3 +285,18 @@ func channelName(channel string) string {
 	}
 	return "#" + channel
 }
+
+// Hint says what a person can do about a failed send to the channel, for
+// the log line of a dead alert (notify.Hinter).
+func (b *Bot) Hint(err error) string { return hintFor(err, b.channel) }
+
+// Hint says what a person can do about a failed post to the webhook
+// (notify.Hinter).
+func (w *Webhook) Hint(err error) string { return hintFor(err, "") }
+
+func hintFor(err error, channel string) string {
+	if se, ok := errors.AsType[*notify.SendError](err); ok {
+		return Hint(se.Code, channel)
+	}
+	return ""
+}
