@@ -168,3 +168,20 @@ func TestTheDockerIgnoreFileKeepsWhatTheBuildCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestTheImageCarriesTheLicenceAndNotices: the image ships the licence and
+// the notices of what the binary embeds, as the release archives do.
+func TestTheImageCarriesTheLicenceAndNotices(t *testing.T) {
+	ins := dockerfile(t)
+	final := false
+	for _, in := range ins {
+		if in.cmd == "FROM" {
+			final = strings.Contains(in.args, "distroless") || in.args == "scratch"
+			continue
+		}
+		if final && in.cmd == "COPY" && strings.Contains(in.args, "LICENSE") && strings.Contains(in.args, "NOTICE") {
+			return
+		}
+	}
+	t.Error("the final stage copies no LICENSE and NOTICE")
+}

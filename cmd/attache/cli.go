@@ -90,6 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	top := flag.NewFlagSet("attache", flag.ContinueOnError)
 	top.SetOutput(stderr)
 	e.global.register(top)
+	showVersion := top.Bool("version", false, "print the version and exit (as attache version)")
 	top.Usage = func() { usage(stderr) }
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -98,6 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	rest := top.Args()
+	if *showVersion {
+		return versionCommand.run(ctx, e, nil)
+	}
 	if len(rest) == 0 {
 		usage(stderr)
 		return exitUsage
@@ -163,6 +167,7 @@ Commands:
 	fmt.Fprint(w, `  help       this text; "attache help COMMAND" or "attache COMMAND -h" for one command
 
 Global flags (before or after the command):
+  --version               print the version and exit
   -c, --config FILE       configuration file (default rules.yaml, or $ATTACHE_CONFIG)
   --log-level LEVEL       debug, info, warn or error (default info)
   --log-format FORMAT     text or json, on stderr (default text)
@@ -184,6 +189,9 @@ func commandUsage(w io.Writer, c *command, g *globalFlags) {
 		dash := "-"
 		if len(f.Name) > 1 {
 			dash = "--"
+		}
+		if def := f.DefValue; def != "" && def != "false" && def != "0" && def != "0s" && !strings.Contains(help, "default") {
+			help += fmt.Sprintf(" (default %s)", def)
 		}
 		lines = append(lines, fmt.Sprintf("  %s%s %s\n    \t%s", dash, f.Name, name, help))
 	})

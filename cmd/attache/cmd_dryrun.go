@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -111,16 +113,25 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			sources = append(sources, f.Name)
 		}
 	}
+	var srcs []attache.Feed
+	for _, s := range sources {
+		src, err := sourceOf(cfg, s)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "attache test: %v\n", err)
+			return exitUsage
+		}
+		srcs = append(srcs, src)
+	}
 	fetcher := daemon.NewFetcher(cfg)
 	failed := 0
-	for _, s := range sources {
-		src := sourceOf(cfg, s)
+	for i, s := range sources {
+		src := srcs[i]
 		if override != nil {
 			src.HTML = override
 		}
 		res, err := watcher.Read(ctx, fetcher, src, source.Conditional{}, time.Now())
 		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: %s: %v\n", s, source.Classify(err), err)
+			fmt.Fprintf(e.stderr, "%s: %v\n", source.Classify(err), err) // err names the source
 			failed++
 			continue
 		}
@@ -136,15 +147,26 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// sourceOf finds a configured feed by name or URL; any other SOURCE is read
-// as it is, under its own name.
-func sourceOf(cfg *config.Config, s string) attache.Feed {
+// sourceOf finds a configured feed by name or URL; a URL or an existing
+// file is read as it is, under its own name. Anything else is a mistyped
+// name, said with the names there are.
+func sourceOf(cfg *config.Config, s string) (attache.Feed, error) {
 	for _, f := range cfg.Feeds {
 		if f.Name == s || f.URL == s {
-			return f
+			return f, nil
 		}
 	}
-	return attache.Feed{Name: s, URL: s}
+	if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file") {
+		return attache.Feed{Name: s, URL: s}, nil
+	}
+	if _, err := os.Stat(s); err == nil {
+		return attache.Feed{Name: s, URL: s}, nil
+	}
+	names := make([]string, len(cfg.Feeds))
+	for i, f := range cfg.Feeds {
+		names[i] = f.Name
+	}
+	return attache.Feed{}, fmt.Errorf("%q is neither a configured feed, a file nor a URL; the configured feeds are: %s", s, strings.Join(names, ", "))
 }
 
 // backtest runs the rules over the items kept in the state.
@@ -200,8 +222,24 @@ func (p *testPrinter) print(tm testMatch) {
 	}
 	fmt.Fprintf(p.w, "%s  %s  %s  %s\n  %s\n  %s\n", strings.ToUpper(tm.Severity), tm.Rule, tm.Feed, tm.Published,
 		oneLine(tm.Title), tm.Link)
+	// One line per field, text and term, with a count: a statement that
+	// names the CSTO ten times says so once.
+	type hitLine struct{ field, text, term string }
+	var order []hitLine
+	counts := map[hitLine]int{}
 	for _, h := range tm.Hits {
-		fmt.Fprintf(p.w, "    %s: %q matched %s\n", h.Field, h.Text, h.Term)
+		k := hitLine{string(h.Field), h.Text, h.Term}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	for _, k := range order {
+		times := ""
+		if n := counts[k]; n > 1 {
+			times = fmt.Sprintf(" (%d times)", n)
+		}
+		fmt.Fprintf(p.w, "    %s: %q matched %s%s\n", k.field, k.text, k.term, times)
 	}
 }
 
