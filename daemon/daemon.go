@@ -35,6 +35,7 @@ type daemon struct {
 	polls      sync.WaitGroup // polls started outside the scheduler
 	onReload   func(ok bool)  // for metrics; may be nil
 	health     stateHealth
+	summary    cycleSummary
 
 	mu    sync.Mutex // guards cfg and sched
 	cfg   *config.Config

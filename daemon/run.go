@@ -48,6 +48,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	d.poller = newPoller(cfg, st, opts, func(int) { disp.Wake() }, func(r watcher.PollResult, took time.Duration) {
 		observe(r, took)
 		d.observeState(r)
+		d.summary.add(r)
 	})
 	d.checkStateAtStart(ctx)
 	if err := d.schedule(cfg); err != nil {
@@ -73,6 +74,8 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	go func() { defer close(dispatched); disp.Run(work) }()
 	wg.Go(func() { prune(work, d, ctx.Done()) })
 	wg.Go(func() { d.watchStateFile(ctx.Done()) })
+	wg.Go(func() { d.logSummaries(ctx.Done(), disp) })
+	d.logStillFailing(ctx)
 	log.Info("attache started", "config", cfg.Path, "state", cfg.State, "feeds", len(cfg.Feeds),
 		"rules", len(cfg.Rules), "destinations", len(cfg.Destinations))
 	// A first poll right away rather than at the first scheduled time.

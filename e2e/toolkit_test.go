@@ -37,3 +37,20 @@ func TestTheOperatorsSmallAnswers(t *testing.T) {
 		}
 	})
 }
+
+// TestARestartSaysWhichFeedsAreStillFailing: a feed that failed before the
+// restart is in backoff and its unchanged error is not logged again; the
+// start says so instead of nothing.
+func TestARestartSaysWhichFeedsAreStillFailing(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, 20)
+	s.writeConfig(configText("http://127.0.0.1:1", s.slack.url(), 20, nil)) // nothing listens there
+	s.onceExit(1)
+	d := s.start()
+	waitFor(t, d.stderr, "attache started")
+	d.stop(t)
+	line := lineWith(d.stderr.String(), "feed failing since before this start")
+	if !strings.Contains(line, "feed=news") || !strings.Contains(line, "connection refused") {
+		t.Errorf("the start said nothing of the failing feed:\n%s", d.stderr.String())
+	}
+}

@@ -2,6 +2,7 @@ package watcher
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -64,5 +65,20 @@ func TestFloodGuardHonoursTheFeedsLimit(t *testing.T) {
 	srv.set(rss(old(1), old(2), old(3)))
 	if out := fx.p.Poll(ctx, feed); out.Flooded != 3 || out.Queued != 1 {
 		t.Errorf("3 new items over a limit of 2: %+v, want flooded and one summary", out)
+	}
+}
+
+// TestAHealthAlertCountsAsQueued: the health alert of a feed that answers
+// with a bot check is in the poll's queued counts, which the metrics read
+// (attache_alerts_queued_total counted it nowhere, while delivered did).
+func TestAHealthAlertCountsAsQueued(t *testing.T) {
+	fx := newPollFixture(t, 0)
+	ts := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><head><title>Just a moment...</title></head><body>checking your browser</body></html>"))
+	})
+	out := fx.p.Poll(context.Background(), attache.Feed{Name: "f", URL: ts.URL})
+	if out.Err == nil || out.Queued != 1 || out.QueuedTo["ops"] != 1 {
+		t.Errorf("poll = %+v, want a failure with its health alert counted as queued to ops", out)
 	}
 }

@@ -162,13 +162,14 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 	if res.NotModified {
 		out := PollResult{Feed: f.Name, Class: attache.PollNotModified, Success: true}
 		// Not modified: the items last sighted are all still there.
-		_, err := p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Unchanged: true, Now: now})
+		queued, err := p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Unchanged: true, Now: now})
 		if err != nil {
 			out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
 			return out
 		}
+		out.Queued, out.QueuedTo = len(queued), queuedTo(queued)
 		p.log.Debug("polled", keyFeed, f.Name, keyClass, attache.PollNotModified)
-		p.notifyQueued(len(health))
+		p.notifyQueued(len(queued))
 		return out
 	}
 	st.ETag, st.LastModified = res.ETag, res.LastModified
@@ -176,13 +177,12 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 }
 
 // saveState saves a feed's state, with the health alerts it raises in the
-// same transaction when there are any.
-func (p *Poller) saveState(ctx context.Context, st store.FeedState, health []attache.Alert, now time.Time) error {
+// same transaction when there are any, and returns those queued.
+func (p *Poller) saveState(ctx context.Context, st store.FeedState, health []attache.Alert, now time.Time) ([]attache.Alert, error) {
 	if len(health) == 0 {
-		return p.state.SaveFeedState(ctx, st)
+		return nil, p.state.SaveFeedState(ctx, st)
 	}
-	_, err := p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Now: now})
-	return err
+	return p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Now: now})
 }
 
 // notifyQueued wakes the dispatcher after alerts were queued.
@@ -225,10 +225,26 @@ func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState,
 	if len(health) > 0 {
 		p.log.Warn("feed unhealthy: health alert queued", keyFeed, f.Name, keyClass, class, "failing_since", st.FailingSince)
 	}
-	if serr := p.saveState(ctx, st, health, now); serr != nil {
+	out := PollResult{Feed: f.Name, Class: class}
+	if queued, serr := p.saveState(ctx, st, health, now); serr != nil {
 		err = fmt.Errorf("%w; and saving its state: %v", err, serr)
 	} else {
-		p.notifyQueued(len(health))
+		// Health alerts count as queued, in the metrics as in delivery.
+		out.Queued, out.QueuedTo = len(queued), queuedTo(queued)
+		p.notifyQueued(len(queued))
 	}
-	return PollResult{Feed: f.Name, Class: class, Err: err}
+	out.Err = err
+	return out
+}
+
+// queuedTo counts alerts by destination; nil for none.
+func queuedTo(alerts []attache.Alert) map[string]int {
+	var m map[string]int
+	for _, a := range alerts {
+		if m == nil {
+			m = map[string]int{}
+		}
+		m[a.Destination]++
+	}
+	return m
 }
