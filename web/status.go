@@ -39,6 +39,10 @@ type page struct {
 	Alerts     []alertRow
 	AlertsErr  string
 	AlertLimit int
+	// Filters are the views of the alerts by status, as `attache alerts
+	// list --status` gives them; Filter is the one shown ("" for all).
+	Filters []filterLink
+	Filter  string
 
 	Rules    []ruleRow
 	RulesErr string
@@ -86,6 +90,15 @@ type alertRow struct {
 	LastError   string
 }
 
+type filterLink struct {
+	Name, Href string
+	Current    bool
+}
+
+// alertScanForFilter bounds the latest alerts read to find alertLimit of
+// one status.
+const alertScanForFilter = 5000
+
 type ruleRow struct {
 	Name   string
 	Alerts int
@@ -116,9 +129,25 @@ func (s *server) status(w http.ResponseWriter, r *http.Request) {
 	} else {
 		p.Feeds, p.Summary = s.feedRows(s.feeds, states, now)
 	}
-	if alerts, err := s.src.Alerts(ctx, alertLimit); err != nil {
+	p.Filter = r.URL.Query().Get("status")
+	if !slices.Contains(attache.AlertStatuses, attache.AlertStatus(p.Filter)) {
+		p.Filter = ""
+	}
+	p.Filters = append(p.Filters, filterLink{Name: "all", Href: "/#alerts", Current: p.Filter == ""})
+	for _, st := range attache.AlertStatuses {
+		p.Filters = append(p.Filters, filterLink{Name: string(st), Href: "/?status=" + string(st) + "#alerts", Current: p.Filter == string(st)})
+	}
+	limit := alertLimit
+	if p.Filter != "" {
+		limit = alertScanForFilter
+	}
+	if alerts, err := s.src.Alerts(ctx, limit); err != nil {
 		p.AlertsErr = fail("alerts", err)
 	} else {
+		if p.Filter != "" {
+			alerts = slices.DeleteFunc(alerts, func(a attache.Alert) bool { return string(a.Status) != p.Filter })
+			alerts = alerts[:min(len(alerts), alertLimit)]
+		}
 		p.Alerts = s.alertRows(alerts, now)
 	}
 	if counts, err := s.src.RuleCounts(ctx); err != nil {

@@ -121,7 +121,7 @@ func TestStatusPage(t *testing.T) {
 				if strings.HasPrefix(a.Key, "on") {
 					t.Errorf("<%s> has an event handler %s=%q", n.Data, a.Key, a.Val)
 				}
-				if a.Key == "href" && a.Val != "/metrics" &&
+				if a.Key == "href" && a.Val != "/metrics" && a.Val != "/#alerts" && !strings.HasPrefix(a.Val, "/?status=") &&
 					!strings.HasPrefix(a.Val, "https://") && !strings.HasPrefix(a.Val, "http://") {
 					t.Errorf("<%s href=%q> is neither http(s) nor local", n.Data, a.Val)
 				}
@@ -233,6 +233,22 @@ func TestStatusPageWithoutConfiguration(t *testing.T) {
 
 // TestStatusPageShowsNoErrorOfARecoveredFeed: the store keeps a feed's
 // last error after it answers again, the page does not show it as current.
+// TestStatusPageFiltersAlertsByStatus: ?status=dead shows the dead alerts
+// only, as `attache alerts list --status dead` does.
+func TestStatusPageFiltersAlertsByStatus(t *testing.T) {
+	s := openStore(t)
+	fillStore(t, s)
+	page := body(t, get(t, statusHandler(s), http.MethodGet, "/?status=dead"))
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := rowsOf(t, doc, "alerts")
+	if len(rows) != 1 || !strings.HasPrefix(rows[0][5], "dead") {
+		t.Errorf("?status=dead shows %v, want the one dead alert", rows)
+	}
+}
+
 func TestStatusPageShowsNoErrorOfARecoveredFeed(t *testing.T) {
 	s := openStore(t)
 	must(t, s.SaveFeedState(t.Context(), store.FeedState{Feed: "kremlin-en", Baselined: true,
