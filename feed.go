@@ -24,6 +24,17 @@ type Feed struct {
 	// HTML, when set, makes the feed an HTML list page read through these
 	// CSS selectors instead of a feed (the html key).
 	HTML *HTMLSpec
+	// Telegram, when set, makes the source a Telegram channel's public web
+	// preview, https://t.me/s/CHANNEL (the telegram key).
+	Telegram *TelegramSpec
+}
+
+// TelegramSpec is the `telegram:` block of a source; its zero value
+// (`telegram: {}`) is the usual setting.
+type TelegramSpec struct {
+	// MaxPages bounds how many pages of about 20 messages a first poll may
+	// read back; 0 means the reader's default.
+	MaxPages int
 }
 
 // Label is how messages and items name the feed: its name, or else its URL

@@ -20,6 +20,9 @@ const (
 	// PollSelectorsMatchedNothing is an HTML list page on which the
 	// configured selectors found no item.
 	PollSelectorsMatchedNothing PollClass = "selectors_matched_nothing"
+	// PollPreviewUnavailable is a Telegram channel whose web preview is
+	// disabled, or an address that lands on its invitation page.
+	PollPreviewUnavailable PollClass = "preview_unavailable"
 
 	PollSkipped    PollClass = "skipped"     // a poll of the feed was still running
 	PollBackoff    PollClass = "backoff"     // the feed failed repeatedly and waits
@@ -30,14 +33,14 @@ const (
 // Immediate reports the failure classes that no retry cures: a health
 // alert says so at their first occurrence rather than after stale_after.
 func (c PollClass) Immediate() bool {
-	return c == PollNotAFeed || c == PollSelectorsMatchedNothing
+	return c == PollNotAFeed || c == PollSelectorsMatchedNothing || c == PollPreviewUnavailable
 }
 
 // PollClasses returns every poll class, in the order above.
 func PollClasses() []PollClass {
 	return []PollClass{
 		PollOK, PollNotModified, PollHTTPError, PollTimeout, PollNotAFeed, PollParseError,
-		PollTooLarge, PollNetworkError, PollSelectorsMatchedNothing,
+		PollTooLarge, PollNetworkError, PollSelectorsMatchedNothing, PollPreviewUnavailable,
 		PollSkipped, PollBackoff, PollStateError, PollCancelled,
 	}
 }

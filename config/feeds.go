@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/attache-dev/attache/source/telegram"
 	"slices"
 
 	"github.com/attache-dev/attache"
@@ -64,6 +65,18 @@ func (l *loader) feeds(n *yaml.Node) {
 		if fl, ok := m["html"]; ok {
 			f.HTML = l.html(join(path, "html"), fl.val)
 		}
+		if fl, ok := m["telegram"]; ok {
+			if _, both := m["html"]; both {
+				l.errorAt(fl.val, join(path, "telegram"), "a source has one kind: html or telegram, not both")
+			} else {
+				f.Telegram = l.telegram(join(path, "telegram"), fl.val)
+				if u, ok := m["url"]; ok && f.URL != "" {
+					if _, err := telegram.CheckURL(f.URL); err != nil {
+						l.errorAt(u.val, join(path, "url"), "%v", err)
+					}
+				}
+			}
+		}
 		l.cfg.Feeds = append(l.cfg.Feeds, f)
 	}
 }
@@ -114,4 +127,22 @@ func (l *loader) rules(n *yaml.Node) {
 		l.cfg.Rules = append(l.cfg.Rules, r)
 		l.refs.rules = append(l.refs.rules, refs)
 	}
+}
+
+// telegramKeys are the settings of a telegram: source.
+var telegramKeys = []string{"max_pages"}
+
+// telegram reads a source's `telegram:` block; `telegram: {}` is the usual
+// setting.
+func (l *loader) telegram(path string, n *yaml.Node) *attache.TelegramSpec {
+	m := l.mapping(path, n, telegramKeys)
+	if m == nil {
+		return nil
+	}
+	spec := &attache.TelegramSpec{}
+	l.count(path, m, "max_pages", &spec.MaxPages)
+	if err := (telegram.Spec{MaxPages: spec.MaxPages}).Validate(); err != nil {
+		l.errorAt(m["max_pages"].val, join(path, "max_pages"), "%v", err)
+	}
+	return spec
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/attache-dev/attache/source/telegram"
 	"net/http"
 	"strings"
 	"time"
@@ -91,6 +92,10 @@ func Classify(err error) attache.PollClass {
 		return attache.PollNotAFeed
 	case errors.Is(err, ErrSelectorsMatchedNothing):
 		return attache.PollSelectorsMatchedNothing
+	case errors.Is(err, telegram.ErrPreviewUnavailable):
+		return attache.PollPreviewUnavailable
+	case errors.Is(err, telegram.ErrNotAPreview):
+		return attache.PollNotAFeed
 	case errors.Is(err, ErrParse):
 		return attache.PollParseError
 	case errors.As(err, &httpErr), errors.Is(err, ErrTooManyRedirects):

@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 	"fmt"
+	"github.com/attache-dev/attache/source/telegram"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,15 +105,38 @@ var (
 	FeedReader Reader = readerFunc{acceptFeed, ParseItems}
 	// PageReader reads HTML list pages through their selectors (ParsePage).
 	PageReader Reader = readerFunc{acceptPage, ParsePage}
+	// TelegramReader reads a Telegram channel's public web preview
+	// (ParseTelegram).
+	TelegramReader Reader = readerFunc{acceptPage, ParseTelegram}
 )
 
 // ReaderFor returns the reader of a source's kind: PageReader for a source
-// with HTML selectors, else FeedReader.
+// with HTML selectors, TelegramReader for a Telegram channel, else
+// FeedReader.
 func ReaderFor(src attache.Feed) Reader {
-	if src.HTML != nil {
+	switch {
+	case src.HTML != nil:
 		return PageReader
+	case src.Telegram != nil:
+		return TelegramReader
 	}
 	return FeedReader
+}
+
+// ParseTelegram reads a fetched page of a channel's preview into items, one
+// per message (service messages left out), keyed by the message's post.
+// A disabled preview or an invitation page is ErrPreviewUnavailable's
+// class, raised at once as a feed-health alert.
+func ParseTelegram(resp *Response, src attache.Feed, now time.Time) ([]attache.Item, error) {
+	if resp == nil || resp.NotModified {
+		return nil, nil
+	}
+	u, _ := url.Parse(resp.URL)
+	page, err := telegram.Read(resp.Body, u)
+	if err != nil {
+		return nil, err
+	}
+	return page.Items(src.Name, src.Lang, now), nil
 }
 
 // ParseItems parses a fetched document and normalises its entries into
