@@ -27,6 +27,21 @@ type Feed struct {
 	// Telegram, when set, makes the source a Telegram channel's public web
 	// preview, https://t.me/s/CHANNEL (the telegram key).
 	Telegram *TelegramSpec
+	// Sitemap, when set, makes the source a sitemap (urlset, index or
+	// Google News sitemap, gzip too): one item per page address.
+	Sitemap *SitemapSpec
+}
+
+// SitemapSpec is the `sitemap:` block of a source.
+type SitemapSpec struct {
+	// Include keeps only the pages whose address matches a pattern (a path
+	// prefix, "*" for one segment, or a whole-address prefix); Exclude then
+	// drops those matching one of its own.
+	Include, Exclude []string
+	// Sitemaps keeps only the child sitemaps of an index that match;
+	// MaxSitemaps bounds how many are read per poll, the newest first.
+	Sitemaps    []string
+	MaxSitemaps int
 }
 
 // TelegramSpec is the `telegram:` block of a source; its zero value

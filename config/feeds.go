@@ -1,9 +1,13 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"github.com/attache-dev/attache/source/sitemap"
 	"github.com/attache-dev/attache/source/telegram"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
@@ -64,6 +68,15 @@ func (l *loader) feeds(n *yaml.Node) {
 		}
 		if fl, ok := m["html"]; ok {
 			f.HTML = l.html(join(path, "html"), fl.val)
+		}
+		if fl, ok := m["sitemap"]; ok {
+			if _, both := m["html"]; both {
+				l.errorAt(fl.val, join(path, "sitemap"), "a source has one kind: html or sitemap, not both")
+			} else if _, both := m["telegram"]; both {
+				l.errorAt(fl.val, join(path, "sitemap"), "a source has one kind: telegram or sitemap, not both")
+			} else {
+				f.Sitemap = l.sitemap(join(path, "sitemap"), fl.val)
+			}
 		}
 		if fl, ok := m["telegram"]; ok {
 			if _, both := m["html"]; both {
@@ -145,4 +158,67 @@ func (l *loader) telegram(path string, n *yaml.Node) *attache.TelegramSpec {
 		l.errorAt(m["max_pages"].val, join(path, "max_pages"), "%v", err)
 	}
 	return spec
+}
+
+// sitemapKeys are the settings of a sitemap: source.
+var sitemapKeys = []string{"include", "exclude", "sitemaps", "max_sitemaps"}
+
+// sitemap reads a source's `sitemap:` block, checking its patterns.
+func (l *loader) sitemap(path string, n *yaml.Node) *attache.SitemapSpec {
+	m := l.mapping(path, n, sitemapKeys)
+	if m == nil {
+		return nil
+	}
+	spec := &attache.SitemapSpec{}
+	nodes := map[string][]*yaml.Node{}
+	for key, dst := range map[string]*[]string{"include": &spec.Include, "exclude": &spec.Exclude, "sitemaps": &spec.Sitemaps} {
+		if fl, ok := m[key]; ok {
+			*dst, nodes[key] = l.list(join(path, key), fl.val)
+		}
+	}
+	l.count(path, m, "max_sitemaps", &spec.MaxSitemaps)
+	if err := (sitemap.Spec{Include: spec.Include, Exclude: spec.Exclude, Sitemaps: spec.Sitemaps, MaxSitemaps: spec.MaxSitemaps}).Validate(); err != nil {
+		var problems []*sitemap.Problem
+		collectProblems(err, &problems)
+		for _, p := range problems {
+			at := n
+			key, i, indexed := splitIndex(p.Key)
+			if fl, ok := m[key]; ok {
+				at = fl.val
+				if ns := nodes[key]; indexed && i < len(ns) {
+					at = ns[i]
+				}
+			}
+			l.errorAt(at, join(path, p.Key), "%s", p.Msg)
+		}
+	}
+	return spec
+}
+
+// collectProblems gathers the *sitemap.Problem values an error of a
+// reader's Validate holds (one, or several joined).
+func collectProblems(err error, out *[]*sitemap.Problem) {
+	if multi, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range multi.Unwrap() {
+			collectProblems(e, out)
+		}
+		return
+	}
+	var p *sitemap.Problem
+	if errors.As(err, &p) {
+		*out = append(*out, p)
+	}
+}
+
+// splitIndex splits "include[2]" into "include", 2, true.
+func splitIndex(key string) (string, int, bool) {
+	name, rest, ok := strings.Cut(key, "[")
+	if !ok {
+		return key, 0, false
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
+	if err != nil {
+		return name, 0, false
+	}
+	return name, i, true
 }

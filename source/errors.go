@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/attache-dev/attache/source/sitemap"
 	"github.com/attache-dev/attache/source/telegram"
 	"net/http"
 	"strings"
@@ -94,8 +95,12 @@ func Classify(err error) attache.PollClass {
 		return attache.PollSelectorsMatchedNothing
 	case errors.Is(err, telegram.ErrPreviewUnavailable):
 		return attache.PollPreviewUnavailable
-	case errors.Is(err, telegram.ErrNotAPreview):
+	case errors.Is(err, telegram.ErrNotAPreview), errors.Is(err, sitemap.ErrNotASitemap):
 		return attache.PollNotAFeed
+	case errors.Is(err, sitemap.ErrParse):
+		return attache.PollParseError
+	case errors.Is(err, sitemap.ErrTooLarge):
+		return attache.PollTooLarge
 	case errors.Is(err, ErrParse):
 		return attache.PollParseError
 	case errors.As(err, &httpErr), errors.Is(err, ErrTooManyRedirects):

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/attache-dev/attache/source/telegram"
 	"net/url"
@@ -49,7 +50,12 @@ func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, con
 		res.ETag, res.LastModified = resp.ETag, resp.LastModified
 		return res, nil
 	}
-	items, err := r.Read(resp, src, now)
+	var items []attache.Item
+	if src.Sitemap != nil {
+		items, err = f.sitemapItems(ctx, resp, src, now)
+	} else {
+		items, err = r.Read(resp, src, now)
+	}
 	if err != nil {
 		return res, fmt.Errorf("feed %q: %s: %w", name, resp.URL, err)
 	}
@@ -108,6 +114,11 @@ var (
 	// TelegramReader reads a Telegram channel's public web preview
 	// (ParseTelegram).
 	TelegramReader Reader = readerFunc{acceptPage, ParseTelegram}
+	// sitemapReader only asks for sitemaps: a sitemap index is read with its
+	// children, through the fetcher (Fetcher.sitemapItems).
+	sitemapReader Reader = readerFunc{acceptSitemap, func(*Response, attache.Feed, time.Time) ([]attache.Item, error) {
+		return nil, errors.New("a sitemap is read through Fetcher.Items, which fetches an index's children")
+	}}
 )
 
 // ReaderFor returns the reader of a source's kind: PageReader for a source
@@ -119,6 +130,8 @@ func ReaderFor(src attache.Feed) Reader {
 		return PageReader
 	case src.Telegram != nil:
 		return TelegramReader
+	case src.Sitemap != nil:
+		return sitemapReader
 	}
 	return FeedReader
 }
