@@ -30,6 +30,17 @@ type Feed struct {
 	// Sitemap, when set, makes the source a sitemap (urlset, index or
 	// Google News sitemap, gzip too): one item per page address.
 	Sitemap *SitemapSpec
+	// JSON, when set, makes the source a JSON API read through these paths
+	// (the json key).
+	JSON *JSONSpec
+}
+
+// JSONSpec is the `json:` block of a source: where the entries are, and
+// where each field of an entry is (JSONPath, or a template), as plain data.
+type JSONSpec struct {
+	Items                                                       string
+	ID, Title, Link, Date, Summary, Content, Author, Categories string
+	DateFormat                                                  string
 }
 
 // SitemapSpec is the `sitemap:` block of a source.

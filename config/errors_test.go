@@ -20,7 +20,7 @@ func TestEachProblemIsReportedAtItsNodeWithItsMessage(t *testing.T) {
 			[]string{`1:1: unknown key "feed" (did you mean "feeds"?): known keys are state, schedule, timezone, backfill, retention, stale_after, max_new_items, http, feeds, lists, destinations, default_notify, health_notify, rules`}},
 		{"an unknown key of a feed names the feed's keys",
 			"feeds:\n  - name: f\n    url: https://e.org/feed\n    tag: [x]\n",
-			[]string{`4:5: feeds[0]: unknown key "tag" (did you mean "tags"?): known keys are name, url, lang, schedule, stale_after, max_new_items, tags, html, telegram, sitemap`}},
+			[]string{`4:5: feeds[0]: unknown key "tag" (did you mean "tags"?): known keys are name, url, lang, schedule, stale_after, max_new_items, tags, html, telegram, sitemap, json`}},
 		{"tags given as one string are a wrong type",
 			"feeds:\n  - name: f\n    url: https://e.org/feed\n    tags: russia\n",
 			[]string{`4:11: feeds[0].tags: want a list of strings, such as [a, b], got a string`}},

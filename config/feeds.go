@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/attache-dev/attache/source/jsonapi"
 	"github.com/attache-dev/attache/source/sitemap"
 	"github.com/attache-dev/attache/source/telegram"
 	"slices"
@@ -68,6 +69,19 @@ func (l *loader) feeds(n *yaml.Node) {
 		}
 		if fl, ok := m["html"]; ok {
 			f.HTML = l.html(join(path, "html"), fl.val)
+		}
+		if fl, ok := m["json"]; ok {
+			kinds := 0
+			for _, k := range []string{"html", "telegram", "sitemap"} {
+				if _, both := m[k]; both {
+					kinds++
+				}
+			}
+			if kinds > 0 {
+				l.errorAt(fl.val, join(path, "json"), "a source has one kind: json and no html, telegram or sitemap")
+			} else {
+				f.JSON = l.jsonSource(join(path, "json"), fl.val)
+			}
 		}
 		if fl, ok := m["sitemap"]; ok {
 			if _, both := m["html"]; both {
@@ -221,4 +235,52 @@ func splitIndex(key string) (string, int, bool) {
 		return name, 0, false
 	}
 	return name, i, true
+}
+
+// jsonKeys are the settings of a json: source.
+var jsonKeys = []string{"items", "id", "title", "link", "date", "summary", "content", "author", "categories", "date_format"}
+
+// jsonSource reads a source's `json:` block, checking its paths with the
+// reader's own compiler.
+func (l *loader) jsonSource(path string, n *yaml.Node) *attache.JSONSpec {
+	m := l.mapping(path, n, jsonKeys)
+	if m == nil {
+		return nil
+	}
+	spec := &attache.JSONSpec{}
+	for key, dst := range map[string]*string{"items": &spec.Items, "id": &spec.ID, "title": &spec.Title, "link": &spec.Link,
+		"date": &spec.Date, "summary": &spec.Summary, "content": &spec.Content, "author": &spec.Author,
+		"categories": &spec.Categories, "date_format": &spec.DateFormat} {
+		if v, _, ok := l.str(path, m, key); ok {
+			*dst = v
+		}
+	}
+	js := jsonapi.Spec{Items: spec.Items, ID: spec.ID, Title: spec.Title, Link: spec.Link, Date: spec.Date,
+		Summary: spec.Summary, Content: spec.Content, Author: spec.Author, Categories: spec.Categories, DateFormat: spec.DateFormat}
+	if err := js.Validate(); err != nil {
+		var problems []*jsonapi.Problem
+		collectJSONProblems(err, &problems)
+		for _, p := range problems {
+			at := n
+			if fl, ok := m[p.Key]; ok {
+				at = fl.val
+			}
+			l.errorAt(at, join(path, p.Key), "%s", p.Msg)
+		}
+	}
+	return spec
+}
+
+// collectJSONProblems gathers the *jsonapi.Problem values of an error.
+func collectJSONProblems(err error, out *[]*jsonapi.Problem) {
+	if multi, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range multi.Unwrap() {
+			collectJSONProblems(e, out)
+		}
+		return
+	}
+	var p *jsonapi.Problem
+	if errors.As(err, &p) {
+		*out = append(*out, p)
+	}
 }

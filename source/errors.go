@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/attache-dev/attache/source/jsonapi"
 	"github.com/attache-dev/attache/source/sitemap"
 	"github.com/attache-dev/attache/source/telegram"
 	"net/http"
@@ -97,6 +98,10 @@ func Classify(err error) attache.PollClass {
 		return attache.PollPreviewUnavailable
 	case errors.Is(err, telegram.ErrNotAPreview), errors.Is(err, sitemap.ErrNotASitemap):
 		return attache.PollNotAFeed
+	case errors.Is(err, jsonapi.ErrNotJSON):
+		return attache.PollNotAFeed
+	case errors.Is(err, jsonapi.ErrItemsNotFound):
+		return attache.PollSelectorsMatchedNothing
 	case errors.Is(err, sitemap.ErrParse):
 		return attache.PollParseError
 	case errors.Is(err, sitemap.ErrTooLarge):

@@ -116,6 +116,8 @@ var (
 	TelegramReader Reader = readerFunc{acceptPage, ParseTelegram}
 	// sitemapReader only asks for sitemaps: a sitemap index is read with its
 	// children, through the fetcher (Fetcher.sitemapItems).
+	// JSONReader reads a JSON API through the source's paths (ParseJSON).
+	JSONReader    Reader = readerFunc{acceptJSON, ParseJSON}
 	sitemapReader Reader = readerFunc{acceptSitemap, func(*Response, attache.Feed, time.Time) ([]attache.Item, error) {
 		return nil, errors.New("a sitemap is read through Fetcher.Items, which fetches an index's children")
 	}}
@@ -132,6 +134,8 @@ func ReaderFor(src attache.Feed) Reader {
 		return TelegramReader
 	case src.Sitemap != nil:
 		return sitemapReader
+	case src.JSON != nil:
+		return JSONReader
 	}
 	return FeedReader
 }
