@@ -12,8 +12,12 @@ type Feed struct {
 	// "en-GB"); empty means the source's own declared language, if any.
 	Lang string
 	Tags []string
-	// Schedule is the feed's cron spec; empty takes the global one.
+	// Schedule is the feed's cron spec, or ScheduleAdaptive; empty takes the
+	// global one.
 	Schedule string
+	// Adaptive bounds the adaptive schedule; set when Schedule is
+	// ScheduleAdaptive.
+	Adaptive *AdaptiveSpec
 	// StaleAfter is how long the feed may fail before a health alert says
 	// so; DefaultStaleAfter when zero.
 	StaleAfter time.Duration
@@ -53,6 +57,17 @@ type SitemapSpec struct {
 	// MaxSitemaps bounds how many are read per poll, the newest first.
 	Sitemaps    []string
 	MaxSitemaps int
+}
+
+// ScheduleAdaptive is the schedule that follows the source's own publishing
+// pattern (watcher/adaptive) instead of a cron spec.
+const ScheduleAdaptive = "adaptive"
+
+// AdaptiveSpec bounds an adaptive schedule; zero fields take the model's
+// defaults (1m, 30m, 144 requests a day).
+type AdaptiveSpec struct {
+	MinInterval, MaxInterval time.Duration
+	Budget                   float64 // requests per day
 }
 
 // TelegramSpec is the `telegram:` block of a source; its zero value

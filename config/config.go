@@ -37,6 +37,9 @@ type Config struct {
 	State string
 	// Schedule is the default cron spec of feeds (cron.ParseStandard syntax).
 	Schedule string
+	// Adaptive bounds the adaptive schedules: min_interval, max_interval
+	// and budget at the top level, each feed's own overriding them.
+	Adaptive attache.AdaptiveSpec
 	// Timezone is where cron specs are evaluated.
 	Timezone *time.Location
 	// Backfill is how old an item may be and still be alerted on a feed's

@@ -284,7 +284,7 @@ default_notify: [log]
 func TestMergingAnUnknownKeyIsReportedWhereItIsWritten(t *testing.T) {
 	yaml := "feeds:\n  - <<: {url: \"https://e.org/a\", tag: [x]}\n    name: a\n  - <<: [3]\n    name: b\n    url: https://e.org/b\n"
 	want := []string{
-		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, stale_after, max_new_items, tags, html, telegram, sitemap, json`,
+		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, stale_after, max_new_items, min_interval, max_interval, budget, tags, html, telegram, sitemap, json`,
 		`4:10: feeds[1]: << merges a mapping, such as an alias *common, got a number`,
 	}
 	if got := problems(t, yaml); !slices.Equal(got, want) {

@@ -55,6 +55,13 @@ func (l *loader) feeds(n *yaml.Node) {
 		}
 		l.duration(path, m, "stale_after", &f.StaleAfter, false)
 		l.count(path, m, "max_new_items", &f.MaxNewItems)
+		spec := l.cfg.Adaptive
+		if l.adaptive(path, m, &spec) || f.Schedule == attache.ScheduleAdaptive {
+			if f.Schedule != attache.ScheduleAdaptive {
+				l.errorAt(item, path, "min_interval, max_interval and budget bound an adaptive schedule: give the feed schedule: adaptive")
+			}
+			f.Adaptive = &spec
+		}
 		if fl, ok := m["tags"]; ok {
 			tags, nodes := l.list(join(path, "tags"), fl.val)
 			for j, t := range tags {

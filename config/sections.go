@@ -12,9 +12,9 @@ import (
 
 // Keys of each mapping, in the order the documentation gives them.
 var (
-	topKeys  = []string{"state", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
+	topKeys  = []string{"state", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
 	httpKeys = []string{"timeout", "max_body", "max_text", "user_agent", "deny_private"}
-	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "max_new_items", "tags", "html", "telegram", "sitemap", "json"}
+	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "tags", "html", "telegram", "sitemap", "json"}
 	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit"}
 	ruleKeys = []string{"name", "description", "query", "feeds", "severity", "notify"}
 )
@@ -65,6 +65,7 @@ func (l *loader) top(root *yaml.Node) {
 	l.duration("", m, "retention", &c.Retention, false)
 	l.duration("", m, "stale_after", &c.StaleAfter, false)
 	l.count("", m, "max_new_items", &c.MaxNewItems)
+	l.adaptive("", m, &c.Adaptive)
 	if f, ok := m["http"]; ok {
 		l.http(f.val)
 	}

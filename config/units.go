@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"github.com/attache-dev/attache"
+	"go.yaml.in/yaml/v3"
 	"math"
 	"strconv"
 	"strings"
@@ -116,4 +118,56 @@ func (l *loader) count(path string, m map[string]field, key string, dst *int) {
 		return
 	}
 	*dst = n
+}
+
+// adaptive reads min_interval, max_interval and budget ("144/day", or a
+// number of requests a day) into spec, checks them together, and reports
+// whether any was given.
+func (l *loader) adaptive(path string, m map[string]field, spec *attache.AdaptiveSpec) bool {
+	_, a := m["min_interval"]
+	_, b := m["max_interval"]
+	_, c := m["budget"]
+	l.duration(path, m, "min_interval", &spec.MinInterval, false)
+	l.duration(path, m, "max_interval", &spec.MaxInterval, false)
+	if v, vn, ok := l.str(path, m, "budget"); ok {
+		n, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "/day")), 64)
+		if err != nil || n <= 0 {
+			l.errorAt(vn, join(path, "budget"), "want requests a day, such as 144/day")
+		} else {
+			spec.Budget = n
+		}
+	}
+	lo, hi, budget := spec.MinInterval, spec.MaxInterval, spec.Budget
+	if lo == 0 {
+		lo = time.Minute
+	}
+	if hi == 0 {
+		hi = 30 * time.Minute
+	}
+	if budget == 0 {
+		budget = 144
+	}
+	at := func(key string) *yaml.Node {
+		if f, ok := m[key]; ok {
+			return f.val
+		}
+		return nil
+	}
+	switch {
+	case a && lo < time.Second:
+		l.errorAt(at("min_interval"), join(path, "min_interval"), "must be 1s or more")
+	case (a || b) && hi < lo:
+		n := at("max_interval")
+		if n == nil {
+			n = at("min_interval")
+		}
+		l.errorAt(n, join(path, "max_interval"), "%v is below min_interval %v", hi, lo)
+	case (b || c) && budget*float64(hi) < float64(24*time.Hour)-0.5:
+		n := at("budget")
+		if n == nil {
+			n = at("max_interval")
+		}
+		l.errorAt(n, join(path, "budget"), "%g/day cannot poll even every max_interval %v: that needs %.0f/day", budget, hi, float64(24*time.Hour)/float64(hi))
+	}
+	return a || b || c
 }

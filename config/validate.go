@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/attache-dev/attache"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -35,8 +36,11 @@ func validLang(s string) bool { return langTag.MatchString(s) }
 
 // schedule checks a cron spec with the parser the daemon uses.
 func (l *loader) schedule(path string, n *yaml.Node, spec string) bool {
+	if spec == attache.ScheduleAdaptive {
+		return true
+	}
 	if err := parseSchedule(spec); err != nil {
-		l.errorAt(n, path, "invalid schedule %q: %v (use 5 cron fields such as \"*/5 * * * *\", or @every 10m, @hourly, @daily)", spec, err)
+		l.errorAt(n, path, "invalid schedule %q: %v (use 5 cron fields such as \"*/5 * * * *\", @every 10m, @hourly, @daily, or adaptive)", spec, err)
 		return false
 	}
 	return true

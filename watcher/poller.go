@@ -103,6 +103,9 @@ type PollResult struct {
 	QueuedTo map[string]int
 	// Success says the feed answered well (a feed or a 304).
 	Success bool
+	// NewDates are the publication dates of the new items (zero for an
+	// undated one), for the adaptive schedule.
+	NewDates []time.Time
 	// Flooded is the number of new items recorded without alerts by the
 	// flood guard; 0 when it did not act.
 	Flooded int

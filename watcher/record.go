@@ -115,6 +115,13 @@ func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState,
 		alerts = append(alerts, e.Alerts(conf.rules, now)...)
 	}
 	out.New = len(fresh)
+	for _, it := range fresh {
+		d := it.Published
+		if it.DateMissing {
+			d = time.Time{}
+		}
+		out.NewDates = append(out.NewDates, d)
+	}
 
 	// Commit: the one transaction of the poll.
 	st.Baselined = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +34,12 @@ func (p *Poller) PollAll(ctx context.Context, feeds []attache.Feed, limit int) [
 type Scheduler struct {
 	cron *cron.Cron
 	beat atomic.Int64 // unix nanoseconds of the scheduler's last heartbeat
+
+	// The feeds on an adaptive schedule each have a loop of their own:
+	// poll, learn, decide when next.
+	loops   []*adaptiveLoop
+	stop    chan struct{}
+	running sync.WaitGroup
 }
 
 // heartbeatEvery is how often the scheduler proves it is alive.
@@ -56,16 +63,24 @@ func NewScheduler(ctx context.Context, p *Poller, feeds []attache.Feed, opts Sch
 	log := cronLogger{opts.Logger}
 	c := cron.New(cron.WithLocation(loc), cron.WithLogger(log),
 		cron.WithChain(cron.Recover(log), cron.SkipIfStillRunning(log)))
+	s := &Scheduler{cron: c, stop: make(chan struct{})}
 	for _, f := range feeds {
 		spec := f.Schedule
 		if spec == "" {
 			spec = opts.Default
 		}
+		if spec == attache.ScheduleAdaptive {
+			l, err := newAdaptiveLoop(ctx, p, f, opts.Logger)
+			if err != nil {
+				return nil, fmt.Errorf("feed %q: adaptive schedule: %w", f.Name, err)
+			}
+			s.loops = append(s.loops, l)
+			continue
+		}
 		if _, err := c.AddFunc(spec, func() { p.Poll(ctx, f) }); err != nil {
 			return nil, fmt.Errorf("feed %q: schedule %q: %w", f.Name, spec, err)
 		}
 	}
-	s := &Scheduler{cron: c}
 	if _, err := c.AddFunc(heartbeatEvery, func() { s.beat.Store(time.Now().UnixNano()) }); err != nil {
 		return nil, err
 	}
@@ -76,6 +91,9 @@ func NewScheduler(ctx context.Context, p *Poller, feeds []attache.Feed, opts Sch
 func (s *Scheduler) Start() {
 	s.beat.Store(time.Now().UnixNano())
 	s.cron.Start()
+	for _, l := range s.loops {
+		s.running.Go(func() { l.run(s.stop) })
+	}
 }
 
 // LastBeat is when the scheduler last ran its heartbeat job: a scheduler
@@ -84,7 +102,17 @@ func (s *Scheduler) LastBeat() time.Time { return time.Unix(0, s.beat.Load()) }
 
 // Stop stops scheduling; the returned context is done when the polls that
 // were running have finished.
-func (s *Scheduler) Stop() context.Context { return s.cron.Stop() }
+func (s *Scheduler) Stop() context.Context {
+	cronDone := s.cron.Stop()
+	close(s.stop)
+	ctx, done := context.WithCancel(context.Background())
+	go func() {
+		<-cronDone.Done()
+		s.running.Wait()
+		done()
+	}()
+	return ctx
+}
 
 // cronLogger hands cron's log lines to slog: its routine scheduling chatter
 // at debug, its errors (a recovered panic) at error.
