@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/attache-dev/attache/source/hints"
 	"io"
 	"net"
 	"net/http"
@@ -97,6 +98,9 @@ type Response struct {
 	// that repeats none of them keeps the ones that were sent.
 	ETag         string
 	LastModified string
+	// Hints are what the answer's headers say of when to ask again
+	// (Retry-After, Cache-Control, Expires).
+	Hints hints.Hints
 }
 
 // Fetcher fetches feeds over HTTP(S) and from local files, within bounds.
@@ -201,6 +205,7 @@ func (f *Fetcher) fetch(ctx context.Context, source string, cond Conditional, ac
 		ContentType:  resp.Header.Get("Content-Type"),
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
+		Hints:        hints.FromHeader(resp.Header, f.opts.Now()),
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:

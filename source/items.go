@@ -1,9 +1,11 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/attache-dev/attache/source/hints"
 	"github.com/attache-dev/attache/source/telegram"
 	"net/url"
 	"strings"
@@ -29,6 +31,9 @@ type Result struct {
 	LastModified string
 	// FinalURL is the address after redirects.
 	FinalURL string
+	// Hints are the floors the answer sets on the next request: its
+	// headers', and a feed's own <ttl> and sy:updatePeriod.
+	Hints hints.Hints
 }
 
 // Items fetches a source and reads its items with the reader of its kind
@@ -45,7 +50,7 @@ func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, con
 	if err != nil {
 		return Result{}, fmt.Errorf("feed %q: %w", name, err)
 	}
-	res := Result{FinalURL: resp.URL, NotModified: resp.NotModified}
+	res := Result{FinalURL: resp.URL, NotModified: resp.NotModified, Hints: resp.Hints}
 	if resp.NotModified {
 		res.ETag, res.LastModified = resp.ETag, resp.LastModified
 		return res, nil
@@ -64,6 +69,12 @@ func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, con
 	}
 	res.Items = items
 	res.ETag, res.LastModified = resp.ETag, resp.LastModified
+	if r.Accept() == acceptFeed {
+		// The feed's own hints: read up to its first entry, a few bytes.
+		if fields, err := hints.ScanFeed(bytes.NewReader(resp.Body)); err == nil {
+			res.Hints = res.Hints.Merge(fields)
+		}
+	}
 	return res, nil
 }
 

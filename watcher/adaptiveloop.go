@@ -2,6 +2,8 @@ package watcher
 
 import (
 	"context"
+	"errors"
+	"github.com/attache-dev/attache/source"
 	"hash/fnv"
 	"log/slog"
 	"sync"
@@ -70,7 +72,7 @@ func (l *adaptiveLoop) run(stop <-chan struct{}) {
 func (l *adaptiveLoop) observe(at time.Time, r PollResult) adaptive.Decision {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	o := adaptive.Observation{At: at, New: r.NewDates, Baseline: r.First}
+	o := adaptive.Observation{At: at, New: r.NewDates, Baseline: r.First, Hints: r.Hints}
 	switch {
 	case r.Class == attache.PollOK:
 		o.Outcome = adaptive.Fetched
@@ -80,6 +82,10 @@ func (l *adaptiveLoop) observe(at time.Time, r PollResult) adaptive.Decision {
 		o.Outcome = 0 // no request was made, or it tells nothing of the source
 	default:
 		o.Outcome = adaptive.Failed
+		// A 429 or 503 that asks for a wait is a floor, never ignored.
+		if he, ok := errors.AsType[*source.HTTPError](r.Err); ok && he.RetryAfter > 0 {
+			o.Hints.RetryAfter = he.RetryAfter
+		}
 	}
 	if o.Outcome != 0 {
 		l.sched.Observe(o)

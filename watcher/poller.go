@@ -3,6 +3,7 @@ package watcher
 import (
 	"context"
 	"fmt"
+	"github.com/attache-dev/attache/source/hints"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -103,6 +104,9 @@ type PollResult struct {
 	QueuedTo map[string]int
 	// Success says the feed answered well (a feed or a 304).
 	Success bool
+	// Hints are the floors the answer set on the next request, for the
+	// adaptive schedule.
+	Hints hints.Hints
 	// NewDates are the publication dates of the new items (zero for an
 	// undated one), for the adaptive schedule.
 	NewDates []time.Time
@@ -163,7 +167,7 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 	st.Feed, st.LastPoll, st.LastSuccess, st.ConsecutiveErrors = f.Name, now, now, 0
 	health := healthOnSuccess(f, &st, now, conf.health)
 	if res.NotModified {
-		out := PollResult{Feed: f.Name, Class: attache.PollNotModified, Success: true}
+		out := PollResult{Feed: f.Name, Class: attache.PollNotModified, Success: true, Hints: res.Hints}
 		// Not modified: the items last sighted are all still there.
 		queued, err := p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Unchanged: true, Now: now})
 		if err != nil {
@@ -176,7 +180,9 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 		return out
 	}
 	st.ETag, st.LastModified = res.ETag, res.LastModified
-	return p.record(ctx, f, st, res.Items, now, conf, health)
+	out := p.record(ctx, f, st, res.Items, now, conf, health)
+	out.Hints = res.Hints
+	return out
 }
 
 // saveState saves a feed's state, with the health alerts it raises in the
