@@ -68,6 +68,10 @@ const ScheduleAdaptive = "adaptive"
 type AdaptiveSpec struct {
 	MinInterval, MaxInterval time.Duration
 	Budget                   float64 // requests per day
+	// Location is the source's time zone, in which its hour-of-week
+	// profile is kept (office hours stay office hours across DST); the
+	// configuration's timezone when nil.
+	Location *time.Location
 }
 
 // TelegramSpec is the `telegram:` block of a source; its zero value

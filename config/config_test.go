@@ -284,10 +284,31 @@ default_notify: [log]
 func TestMergingAnUnknownKeyIsReportedWhereItIsWritten(t *testing.T) {
 	yaml := "feeds:\n  - <<: {url: \"https://e.org/a\", tag: [x]}\n    name: a\n  - <<: [3]\n    name: b\n    url: https://e.org/b\n"
 	want := []string{
-		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, stale_after, max_new_items, min_interval, max_interval, budget, tags, html, telegram, sitemap, json`,
+		`2:34: feeds[0]: unknown key "tag" merged in with <<: known keys are name, url, lang, schedule, stale_after, max_new_items, min_interval, max_interval, budget, timezone, tags, html, telegram, sitemap, json`,
 		`4:10: feeds[1]: << merges a mapping, such as an alias *common, got a number`,
 	}
 	if got := problems(t, yaml); !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestAnAdaptiveFeedKeepsItsTimeZoneAndBounds: a feed's own time zone and
+// bounds shape its adaptive schedule; the others take the top level's.
+func TestAnAdaptiveFeedKeepsItsTimeZoneAndBounds(t *testing.T) {
+	c, err := Parse([]byte("schedule: adaptive\ntimezone: Europe/Moscow\nmax_interval: 20m\nfeeds:\n"+
+		"  - {name: a, url: https://e.org/a, timezone: Europe/Minsk, min_interval: 2m}\n"+
+		"  - {name: b, url: https://e.org/b}\n"), "rules.yaml", testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := c.FeedByName("a").Adaptive, c.FeedByName("b").Adaptive
+	if a == nil || b == nil {
+		t.Fatalf("adaptive specs %v, %v", a, b)
+	}
+	if a.Location.String() != "Europe/Minsk" || a.MinInterval != 2*time.Minute || a.MaxInterval != 20*time.Minute {
+		t.Errorf("feed a: %+v", *a)
+	}
+	if b.Location.String() != "Europe/Moscow" || b.MinInterval != 0 || b.MaxInterval != 20*time.Minute {
+		t.Errorf("feed b: %+v", *b)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/rules"
@@ -56,9 +57,19 @@ func (l *loader) feeds(n *yaml.Node) {
 		l.duration(path, m, "stale_after", &f.StaleAfter, false)
 		l.count(path, m, "max_new_items", &f.MaxNewItems)
 		spec := l.cfg.Adaptive
-		if l.adaptive(path, m, &spec) || f.Schedule == attache.ScheduleAdaptive {
+		spec.Location = l.cfg.Timezone
+		zoned := false
+		if v, vn, ok := l.str(path, m, "timezone"); ok {
+			zoned = true
+			if loc, err := time.LoadLocation(v); err != nil || v == "" || v == "Local" {
+				l.errorAt(vn, join(path, "timezone"), "unknown time zone %q: use an IANA name such as Europe/Minsk", v)
+			} else {
+				spec.Location = loc
+			}
+		}
+		if l.adaptive(path, m, &spec) || zoned || f.Schedule == attache.ScheduleAdaptive {
 			if f.Schedule != attache.ScheduleAdaptive {
-				l.errorAt(item, path, "min_interval, max_interval and budget bound an adaptive schedule: give the feed schedule: adaptive")
+				l.errorAt(item, path, "min_interval, max_interval, budget and timezone shape an adaptive schedule: give the feed schedule: adaptive")
 			}
 			f.Adaptive = &spec
 		}

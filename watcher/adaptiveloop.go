@@ -31,6 +31,7 @@ func newAdaptiveLoop(ctx context.Context, p *Poller, f attache.Feed, log *slog.L
 	cfg := adaptive.Config{Seed: seedOf(f.Name)}
 	if f.Adaptive != nil {
 		cfg.MinInterval, cfg.MaxInterval, cfg.Budget = f.Adaptive.MinInterval, f.Adaptive.MaxInterval, f.Adaptive.Budget
+		cfg.Location = f.Adaptive.Location
 	}
 	sched, err := adaptive.New(cfg, adaptive.State{})
 	if err != nil {
