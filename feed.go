@@ -45,6 +45,9 @@ type JSONSpec struct {
 	Items                                                       string
 	ID, Title, Link, Date, Summary, Content, Author, Categories string
 	DateFormat                                                  string
+	// Headers are sent with the request (a token, an Accept-Language);
+	// Query parameters are set on the address. Values may come from ${VAR}.
+	Headers, Query map[string]string
 }
 
 // SitemapSpec is the `sitemap:` block of a source.

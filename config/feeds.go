@@ -256,7 +256,7 @@ func splitIndex(key string) (string, int, bool) {
 }
 
 // jsonKeys are the settings of a json: source.
-var jsonKeys = []string{"items", "id", "title", "link", "date", "summary", "content", "author", "categories", "date_format"}
+var jsonKeys = []string{"items", "id", "title", "link", "date", "summary", "content", "author", "categories", "date_format", "headers", "query"}
 
 // jsonSource reads a source's `json:` block, checking its paths with the
 // reader's own compiler.
@@ -273,14 +273,29 @@ func (l *loader) jsonSource(path string, n *yaml.Node) *attache.JSONSpec {
 			*dst = v
 		}
 	}
+	for key, dst := range map[string]*map[string]string{"headers": &spec.Headers, "query": &spec.Query} {
+		if fl, ok := m[key]; ok {
+			names := l.mapping(join(path, key), fl.val, nil)
+			for name := range names {
+				if v, _, ok := l.str(join(path, key), names, name); ok {
+					if *dst == nil {
+						*dst = map[string]string{}
+					}
+					(*dst)[name] = v
+				}
+			}
+		}
+	}
 	js := jsonapi.Spec{Items: spec.Items, ID: spec.ID, Title: spec.Title, Link: spec.Link, Date: spec.Date,
-		Summary: spec.Summary, Content: spec.Content, Author: spec.Author, Categories: spec.Categories, DateFormat: spec.DateFormat}
+		Summary: spec.Summary, Content: spec.Content, Author: spec.Author, Categories: spec.Categories, DateFormat: spec.DateFormat,
+		Headers: spec.Headers, Query: spec.Query}
 	if err := js.Validate(); err != nil {
 		var problems []*jsonapi.Problem
 		collectJSONProblems(err, &problems)
 		for _, p := range problems {
 			at := n
-			if fl, ok := m[p.Key]; ok {
+			key, _, _ := strings.Cut(p.Key, ".") // "headers.Host"
+			if fl, ok := m[key]; ok {
 				at = fl.val
 			}
 			l.errorAt(at, join(path, p.Key), "%s", p.Msg)

@@ -17,6 +17,11 @@ type newsAPI struct {
 }
 
 func (a *newsAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Like the portal: the language in a header, the ministry in the query.
+	if r.Header.Get("Accept-Language") != "ru" || r.URL.Query().Get("projects") != "eq:mfa" {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
@@ -24,7 +29,8 @@ func (a *newsAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // TestAJSONAPIIsASource: a `json:` source reads entries through JSONPath
-// and a link template; it is baselined like a feed, a new matching entry is
+// and a link template, with the request headers and query parameters the
+// API wants; it is baselined like a feed, a new matching entry is
 // alerted once, and an API whose items path selects nothing any more is a
 // feed-health alert at once.
 func TestAJSONAPIIsASource(t *testing.T) {
@@ -36,7 +42,8 @@ func TestAJSONAPIIsASource(t *testing.T) {
 	cfg := configText(s.url, s.slack.url(), 20, nil)
 	cfg = strings.Replace(cfg, "health_notify: []", "health_notify: [analysts]", 1)
 	cfg = strings.Replace(cfg, "feeds:\n", "feeds:\n  - name: kz-mfa\n    url: \""+srv.URL+"/api/news\"\n"+
-		"    json: {items: \"$.content[*]\", title: \"$.title\", link: \"https://example.kz/news/{$.id}\", date: \"$.createdDate\"}\n", 1)
+		"    json: {items: \"$.content[*]\", title: \"$.title\", link: \"https://example.kz/news/{$.id}\", date: \"$.createdDate\",\n"+
+		"           headers: {Accept-Language: ru}, query: {projects: \"eq:mfa\"}}\n", 1)
 	s.writeConfig(cfg)
 	s.baseline()
 

@@ -166,6 +166,12 @@ const (
 )
 
 func (f *Fetcher) fetch(ctx context.Context, source string, cond Conditional, accept string) (*Response, error) {
+	return f.fetchWith(ctx, source, cond, accept, nil)
+}
+
+// fetchWith is fetch with the source's own request headers (a JSON API's
+// token); the client's own headers (User-Agent, Accept, validators) win.
+func (f *Fetcher) fetchWith(ctx context.Context, source string, cond Conditional, accept string, extra http.Header) (*Response, error) {
 	path, local, err := localPath(source)
 	if err != nil {
 		return nil, err
@@ -183,6 +189,9 @@ func (f *Fetcher) fetch(ctx context.Context, source string, cond Conditional, ac
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
 	if err != nil {
 		return nil, f.wrapErr(ctx, shown, err)
+	}
+	for name, values := range extra {
+		req.Header[name] = values
 	}
 	req.Header.Set("User-Agent", f.opts.UserAgent)
 	req.Header.Set("Accept", accept)

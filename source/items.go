@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/attache-dev/attache/source/hints"
 	"github.com/attache-dev/attache/source/telegram"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -46,7 +47,18 @@ func (f *Fetcher) Items(ctx context.Context, src attache.Feed, cond Conditional,
 // with r, with the same client, limits and conditional GET for every kind.
 func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, cond Conditional, now time.Time) (Result, error) {
 	name := src.Label()
-	resp, err := f.fetch(ctx, src.URL, cond, r.Accept())
+	address, header := src.URL, http.Header(nil)
+	if src.JSON != nil {
+		c, err := JSONSpec(src.JSON).Compile()
+		if err != nil {
+			return Result{}, fmt.Errorf("feed %q: json: %w", name, err)
+		}
+		if u, err := url.Parse(src.URL); err == nil {
+			address = c.URL(u).String()
+		}
+		header = c.Header()
+	}
+	resp, err := f.fetchWith(ctx, address, cond, r.Accept(), header)
 	if err != nil {
 		return Result{}, fmt.Errorf("feed %q: %w", name, err)
 	}

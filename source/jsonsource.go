@@ -14,7 +14,8 @@ const acceptJSON = "application/json, */*;q=0.5"
 // JSONSpec turns a source's json settings into the reader's.
 func JSONSpec(s *attache.JSONSpec) jsonapi.Spec {
 	return jsonapi.Spec{Items: s.Items, ID: s.ID, Title: s.Title, Link: s.Link, Date: s.Date,
-		Summary: s.Summary, Content: s.Content, Author: s.Author, Categories: s.Categories, DateFormat: s.DateFormat}
+		Summary: s.Summary, Content: s.Content, Author: s.Author, Categories: s.Categories, DateFormat: s.DateFormat,
+		Headers: s.Headers, Query: s.Query}
 }
 
 // ParseJSON reads a fetched JSON document into items, one per entry that
