@@ -31,6 +31,12 @@ const (
 	// already has a baseline may bring before they are taken for a change
 	// of identifiers and recorded without alerts (the flood guard).
 	DefaultMaxNewItems = 200
+	// DefaultMinInterval, DefaultMaxInterval and DefaultBudget bound an
+	// adaptive schedule whose configuration leaves them out; the budget is
+	// requests a day, what "@every 10m" spends.
+	DefaultMinInterval = time.Minute
+	DefaultMaxInterval = 30 * time.Minute
+	DefaultBudget      = 144
 	// DefaultSeverity is the severity of rules without their own.
 	DefaultSeverity = SeverityWarning
 	// DefaultUserAgent is the User-Agent of fetches when none is set.

@@ -227,8 +227,8 @@ func (l *loader) sitemap(path string, n *yaml.Node) *attache.SitemapSpec {
 	return spec
 }
 
-// collectProblems gathers the *sitemap.Problem values an error of a
-// reader's Validate holds (one, or several joined).
+// collectProblems gathers the problems an error of a reader's Validate
+// holds (one, or several joined). Every reader's Problem is the same type.
 func collectProblems(err error, out *[]*sitemap.Problem) {
 	if multi, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range multi.Unwrap() {
@@ -290,8 +290,8 @@ func (l *loader) jsonSource(path string, n *yaml.Node) *attache.JSONSpec {
 		Summary: spec.Summary, Content: spec.Content, Author: spec.Author, Categories: spec.Categories, DateFormat: spec.DateFormat,
 		Headers: spec.Headers, Query: spec.Query}
 	if err := js.Validate(); err != nil {
-		var problems []*jsonapi.Problem
-		collectJSONProblems(err, &problems)
+		var problems []*sitemap.Problem // the readers share one Problem type
+		collectProblems(err, &problems)
 		for _, p := range problems {
 			at := n
 			key, _, _ := strings.Cut(p.Key, ".") // "headers.Host"
@@ -302,18 +302,4 @@ func (l *loader) jsonSource(path string, n *yaml.Node) *attache.JSONSpec {
 		}
 	}
 	return spec
-}
-
-// collectJSONProblems gathers the *jsonapi.Problem values of an error.
-func collectJSONProblems(err error, out *[]*jsonapi.Problem) {
-	if multi, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range multi.Unwrap() {
-			collectJSONProblems(e, out)
-		}
-		return
-	}
-	var p *jsonapi.Problem
-	if errors.As(err, &p) {
-		*out = append(*out, p)
-	}
 }

@@ -139,13 +139,13 @@ func (l *loader) adaptive(path string, m map[string]field, spec *attache.Adaptiv
 	}
 	lo, hi, budget := spec.MinInterval, spec.MaxInterval, spec.Budget
 	if lo == 0 {
-		lo = time.Minute
+		lo = attache.DefaultMinInterval
 	}
 	if hi == 0 {
-		hi = 30 * time.Minute
+		hi = attache.DefaultMaxInterval
 	}
 	if budget == 0 {
-		budget = 144
+		budget = attache.DefaultBudget
 	}
 	at := func(key string) *yaml.Node {
 		if f, ok := m[key]; ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -119,10 +118,7 @@ func RequeueAlerts(ctx context.Context, cfg *config.Config, ids []string) ([]att
 
 // latestAlerts reads the state's latest alerts, read-only.
 func latestAlerts(ctx context.Context, cfg *config.Config) ([]attache.Alert, error) {
-	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", cfg.State, ErrNoState)
-	}
-	st, err := sqlite.OpenReadOnly(ctx, cfg.State)
+	st, err := openStateReadOnly(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -21,13 +21,19 @@ var ErrNoState = errors.New("no state yet")
 // opens the state read-only and closes it again, creating nothing, so it
 // runs beside a daemon that owns the state.
 func StoredItems(ctx context.Context, cfg *config.Config, since time.Time) ([]attache.Item, error) {
-	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", cfg.State, ErrNoState)
-	}
-	st, err := sqlite.OpenReadOnly(ctx, cfg.State)
+	st, err := openStateReadOnly(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
 	return st.ItemsSince(ctx, since)
+}
+
+// openStateReadOnly opens the configured state for reading beside its
+// owner, or fails with ErrNoState when nothing has been polled yet.
+func openStateReadOnly(ctx context.Context, cfg *config.Config) (*sqlite.Store, error) {
+	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", cfg.State, ErrNoState)
+	}
+	return sqlite.OpenReadOnly(ctx, cfg.State)
 }

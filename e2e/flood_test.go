@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"strings"
@@ -40,14 +38,7 @@ func TestAFeedThatChangesItsIdentifiersDelaysNoOtherFeed(t *testing.T) {
 	start := time.Now()
 	eventually(t, time.Minute, "the other feed's alert", func() bool { return s.slack.received("fresh")["fresh"] == 1 })
 	t.Logf("the other feed's alert arrived %v after the flood", time.Since(start).Round(time.Millisecond))
-	eventually(t, 30*time.Second, "the flood's summary", func() bool {
-		for _, m := range s.slack.messages() {
-			if strings.Contains(m, fmt.Sprintf("brought %d new items at once", n)) {
-				return true
-			}
-		}
-		return false
-	})
+	s.waitForMessage(t, fmt.Sprintf("brought %d new items at once", n))
 	time.Sleep(2 * time.Second)
 	d.stop(t)
 	if got := s.slack.count(); got != 2 {
@@ -98,16 +89,7 @@ func TestATenMegabyteItemStaysUnderTheMemoryBound(t *testing.T) {
 	big := news("big")
 	big.Desc = b.String()
 	s.feeds.set("news", big)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := s.command(ctx, "once")
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	peak, err := runMeasured(cmd)
-	if err != nil {
-		t.Fatalf("attache once: %v\n%s", err, errb.String())
-	}
-	peak >>= 10 // MiB
+	peak := s.oncePeakMiB(2 * time.Minute)
 	t.Logf("a 10 MB item: peak RSS %d MiB", peak)
 	if peak > 150 {
 		t.Errorf("peak RSS %d MiB, want at most 150", peak)
@@ -139,16 +121,7 @@ func TestAHundredThousandItemFeedStaysUnderTheMemoryBound(t *testing.T) {
 		es = append(es, news(fmt.Sprint("m", i)))
 	}
 	s.feeds.set("news", es...)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := s.command(ctx, "once")
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	peak, err := runMeasured(cmd)
-	if err != nil {
-		t.Fatalf("attache once: %v\n%s", err, errb.String())
-	}
-	peak >>= 10 // MiB
+	peak := s.oncePeakMiB(5 * time.Minute)
 	t.Logf("a 100,000-item feed: peak RSS %d MiB", peak)
 	if peak > 200 {
 		t.Errorf("peak RSS %d MiB, want at most 200", peak)

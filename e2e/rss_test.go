@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +11,22 @@ import (
 	"strings"
 	"time"
 )
+
+// oncePeakMiB runs `attache once`, which must succeed within timeout, and
+// returns its peak resident memory in MiB.
+func (s *site) oncePeakMiB(timeout time.Duration) int64 {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := s.command(ctx, "once")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	peak, err := runMeasured(cmd)
+	if err != nil {
+		s.t.Fatalf("attache once: %v\n%s", err, errb.String())
+	}
+	return peak >> 10
+}
 
 // runMeasured runs cmd and returns its peak resident memory in KiB, read
 // from VmHWM in /proc/PID/status while it runs (Linux). Rusage's Maxrss

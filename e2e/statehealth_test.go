@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,14 +48,7 @@ func TestADeletedStateFileFailsReadinessAndAlerts(t *testing.T) {
 		code, body := get(t, base+"/readyz")
 		return code == 503 && strings.Contains(body, "deleted")
 	})
-	eventually(t, 10*time.Second, "the state's health alert in Slack", func() bool {
-		for _, m := range s.slack.messages() {
-			if strings.Contains(m, "state.db is unhealthy") {
-				return true
-			}
-		}
-		return false
-	})
+	s.waitForMessage(t, "state.db is unhealthy")
 	d.stop(t)
 }
 
@@ -89,13 +83,19 @@ func TestADamagedStateFailsReadinessAndAlerts(t *testing.T) {
 		code, body := get(t, base+"/readyz")
 		return code == 503 && strings.Contains(body, "damaged")
 	})
-	eventually(t, 10*time.Second, "the state's health alert in Slack", func() bool {
+	s.waitForMessage(t, "state.db is unhealthy")
+	d.stop(t)
+}
+
+// waitForMessage waits for a Slack message that contains text.
+func (s *site) waitForMessage(t *testing.T, text string) {
+	t.Helper()
+	eventually(t, 10*time.Second, fmt.Sprintf("a message with %q in Slack", text), func() bool {
 		for _, m := range s.slack.messages() {
-			if strings.Contains(m, "state.db is unhealthy") {
+			if strings.Contains(m, text) {
 				return true
 			}
 		}
 		return false
 	})
-	d.stop(t)
 }

@@ -14,14 +14,15 @@ package adaptive
 import (
 	"errors"
 	"fmt"
+	"github.com/attache-dev/attache"
 	"time"
 )
 
 // Defaults for a Config's zero fields.
 const (
-	DefaultMinInterval = time.Minute
-	DefaultMaxInterval = 30 * time.Minute
-	DefaultBudget      = 144 // requests per day: what "@every 10m" spends
+	DefaultMinInterval = attache.DefaultMinInterval
+	DefaultMaxInterval = attache.DefaultMaxInterval
+	DefaultBudget      = attache.DefaultBudget
 	DefaultJitter      = 0.1
 	DefaultMemory      = 28 * 24 * time.Hour
 	DefaultRecent      = 3 * 24 * time.Hour
