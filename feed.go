@@ -60,6 +60,11 @@ type SitemapSpec struct {
 	// MaxSitemaps bounds how many are read per poll, the newest first.
 	Sitemaps    []string
 	MaxSitemaps int
+	// Follow reads each new page: Content is the selector of its text,
+	// Title (optional) the selector of a title that replaces the
+	// sitemap's, as for an HTML list page.
+	Follow         bool
+	Content, Title string
 }
 
 // ScheduleAdaptive is the schedule that follows the source's own publishing

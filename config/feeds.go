@@ -193,7 +193,7 @@ func (l *loader) telegram(path string, n *yaml.Node) *attache.TelegramSpec {
 }
 
 // sitemapKeys are the settings of a sitemap: source.
-var sitemapKeys = []string{"include", "exclude", "sitemaps", "max_sitemaps"}
+var sitemapKeys = []string{"include", "exclude", "sitemaps", "max_sitemaps", "follow", "content", "title"}
 
 // sitemap reads a source's `sitemap:` block, checking its patterns.
 func (l *loader) sitemap(path string, n *yaml.Node) *attache.SitemapSpec {
@@ -209,7 +209,10 @@ func (l *loader) sitemap(path string, n *yaml.Node) *attache.SitemapSpec {
 		}
 	}
 	l.count(path, m, "max_sitemaps", &spec.MaxSitemaps)
-	if err := (sitemap.Spec{Include: spec.Include, Exclude: spec.Exclude, Sitemaps: spec.Sitemaps, MaxSitemaps: spec.MaxSitemaps}).Validate(); err != nil {
+	l.boolean(path, m, "follow", &spec.Follow)
+	spec.Content, _, _ = l.str(path, m, "content")
+	spec.Title, _, _ = l.str(path, m, "title")
+	if err := sitemap.SpecOf(spec).Validate(); err != nil {
 		var problems []*sitemap.Problem
 		collectProblems(err, &problems)
 		for _, p := range problems {

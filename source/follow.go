@@ -11,6 +11,7 @@ import (
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/internal/redact"
 	"github.com/attache-dev/attache/source/scrape"
+	"github.com/attache-dev/attache/text"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -36,21 +37,17 @@ var ErrNoPage = errors.New("no page to follow")
 // Follow fetches the page of each item once, with the same client and
 // limits as feeds, and sets the item's Content to what the source's content
 // selector finds there, so that rules match the whole statement and not
-// only its list entry. It returns one error per item, nil for each page
-// that was read: an item whose page fails keeps its list-page text, and the
-// caller says so. Items are changed in place.
+// only its list entry; a sitemap's title selector, when set, replaces the
+// Title too (a sitemap's own title is words from the address). It returns
+// one error per item, nil for each page that was read: an item whose page
+// fails keeps what its list gave, and the caller says so. Items are
+// changed in place.
 //
 // At most FollowConcurrency pages are fetched at once, and FollowPerHost
 // from one host. A cancelled ctx stops the pages not yet fetched.
 func (f *Fetcher) Follow(ctx context.Context, src attache.Feed, items []attache.Item) []error {
 	errs := make([]error, len(items))
-	var spec *scrape.Spec
-	err := errors.New("the source has no content selector")
-	if src.HTML != nil {
-		if spec, err = compileHTML(src.HTML); err == nil && spec.Content.IsZero() {
-			err = errors.New("the source has no content selector")
-		}
-	}
+	reading, err := pageReadingOf(src)
 	if err != nil {
 		for i := range errs {
 			errs[i] = err
@@ -61,12 +58,15 @@ func (f *Fetcher) Follow(ctx context.Context, src attache.Feed, items []attache.
 	g.SetLimit(FollowConcurrency)
 	for i := range items {
 		g.Go(func() error {
-			content, err := f.followOne(ctx, src.URL, spec, items[i].Link)
+			page, err := f.followOne(ctx, src.URL, reading, items[i].Link)
 			if err != nil {
 				errs[i] = err
 				return nil // one page's failure is its item's alone
 			}
-			items[i].Content = content
+			items[i].Content = page.content
+			if page.title != "" {
+				items[i].Title = page.title
+			}
 			return nil
 		})
 	}
@@ -74,34 +74,85 @@ func (f *Fetcher) Follow(ctx context.Context, src attache.Feed, items []attache.
 	return errs
 }
 
-// followOne reads the content of one item page.
-func (f *Fetcher) followOne(ctx context.Context, listURL string, spec *scrape.Spec, link string) (string, error) {
+// Follows reports whether a source reads the page of each new item.
+func Follows(src attache.Feed) bool {
+	return (src.HTML != nil && src.HTML.Follow) || (src.Sitemap != nil && src.Sitemap.Follow)
+}
+
+// pageReading is what is read on an item's page: the text, and for a
+// sitemap optionally the title.
+type pageReading struct {
+	content, title *scrape.Spec
+}
+
+// followedPage is what one item page gave.
+type followedPage struct {
+	content, title string
+}
+
+// pageReadingOf compiles the selectors read on a source's item pages.
+func pageReadingOf(src attache.Feed) (pageReading, error) {
+	none := errors.New("the source has no content selector")
+	switch {
+	case src.HTML != nil:
+		spec, err := compileHTML(src.HTML)
+		if err != nil {
+			return pageReading{}, err
+		}
+		if spec.Content.IsZero() {
+			return pageReading{}, none
+		}
+		return pageReading{content: spec}, nil
+	case src.Sitemap != nil:
+		filter, err := SitemapFilter(src.Sitemap)
+		if err != nil {
+			return pageReading{}, fmt.Errorf("sitemap: %w", err)
+		}
+		if filter.Content().IsZero() {
+			return pageReading{}, none
+		}
+		r := pageReading{content: &scrape.Spec{Content: filter.Content()}}
+		if !filter.Title().IsZero() {
+			r.title = &scrape.Spec{Content: filter.Title()}
+		}
+		return r, nil
+	}
+	return pageReading{}, none
+}
+
+// followOne reads the content (and title) of one item page.
+func (f *Fetcher) followOne(ctx context.Context, listURL string, reading pageReading, link string) (followedPage, error) {
 	host, err := followable(listURL, link)
 	if err != nil {
-		return "", err
+		return followedPage{}, err
 	}
 	release, err := f.slots.acquire(ctx, host)
 	if err != nil {
-		return "", fmt.Errorf("item page %s: %w", redact.URL(link), err)
+		return followedPage{}, fmt.Errorf("item page %s: %w", redact.URL(link), err)
 	}
 	defer release()
 	resp, err := f.fetch(ctx, link, Conditional{}, acceptPage)
 	if err != nil {
-		return "", fmt.Errorf("item page: %w", err)
+		return followedPage{}, fmt.Errorf("item page: %w", err)
 	}
 	doc, _ := htmlToUTF8(resp.Body, resp.ContentType)
 	root, err := scrape.ParseHTML(doc)
 	if err != nil {
-		return "", fmt.Errorf("item page %s: %w: %w", resp.URL, ErrParse, err)
+		return followedPage{}, fmt.Errorf("item page %s: %w: %w", resp.URL, ErrParse, err)
 	}
-	content := clean(spec.ContentOf(root))
+	content := clean(reading.content.ContentOf(root))
 	if content == "" {
 		if service := detectBotCheck(doc); service != "" {
-			return "", fmt.Errorf("item page %s: %w: bot check (%s)", resp.URL, ErrNotAFeed, service)
+			return followedPage{}, fmt.Errorf("item page %s: %w: bot check (%s)", resp.URL, ErrNotAFeed, service)
 		}
-		return "", fmt.Errorf("item page %s: content selector %q matched nothing", resp.URL, spec.Content.String())
+		return followedPage{}, fmt.Errorf("item page %s: content selector %q matched nothing", resp.URL, reading.content.Content.String())
 	}
-	return cutRunes(content, maxContentRunes), nil
+	page := followedPage{content: cutRunes(content, maxContentRunes)}
+	if reading.title != nil {
+		// A title that matches nothing keeps the sitemap's: the text was read.
+		page.title = text.OneLine(reading.title.ContentOf(root))
+	}
+	return page, nil
 }
 
 // followable checks that an item's link leads to a page that may be

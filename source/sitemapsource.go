@@ -16,7 +16,7 @@ const acceptSitemap = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, 
 // SitemapFilter compiles a source's sitemap settings; the configuration has
 // checked them already.
 func SitemapFilter(s *attache.SitemapSpec) (*sitemap.Filter, error) {
-	return sitemap.Spec{Include: s.Include, Exclude: s.Exclude, Sitemaps: s.Sitemaps, MaxSitemaps: s.MaxSitemaps}.Compile()
+	return sitemap.SpecOf(s).Compile()
 }
 
 // sitemapItems reads a fetched sitemap into items, one per page address

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/text"
 )
@@ -75,7 +76,7 @@ func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState,
 	}
 	fresh, news := t.fresh, t.news
 	out.Restated = t.restated
-	if f.HTML != nil && f.HTML.Follow {
+	if source.Follows(f) {
 		p.enrich(ctx, f, conf, fresh, news, out.First, now)
 		if ctx.Err() != nil {
 			// Shutting down while item pages were read: nothing is
@@ -191,7 +192,7 @@ func (p *Poller) enrich(ctx context.Context, f attache.Feed, conf *pollConfig, f
 			}
 			continue
 		}
-		fresh[i].Content = batch[k].Content
+		fresh[i].Content, fresh[i].Title = batch[k].Content, batch[k].Title
 	}
 	p.log.Debug("item pages read", keyFeed, f.Name, "pages", len(pick), "failed", failed)
 }

@@ -135,7 +135,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 			failed++
 			continue
 		}
-		if src.HTML != nil {
+		if src.HTML != nil || source.Follows(src) {
 			followPage(ctx, e.stderr, fetcher, s, src, res.Items)
 		}
 		out.evaluate(res.Items)

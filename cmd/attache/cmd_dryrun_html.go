@@ -77,14 +77,14 @@ func (h *htmlFlags) spec() (*attache.HTMLSpec, error) {
 	return s, nil
 }
 
-// followPage reads the item pages of a list page, as the daemon would for
+// followPage reads the item pages of a list page (or a sitemap), as the daemon would for
 // new items, and says on w what the selectors found, item by item, so that
 // they can be tuned: a dry run has no state, so every item is new, and at
 // most testFollowCap pages are read.
 func followPage(ctx context.Context, w io.Writer, f *source.Fetcher, name string, src attache.Feed, items []attache.Item) {
 	fmt.Fprintf(w, "%s: the selectors found %s\n", name, plural(len(items), "item"))
 	var errs []error
-	if src.HTML.Follow && len(items) > 0 {
+	if source.Follows(src) && len(items) > 0 {
 		n := min(len(items), testFollowCap)
 		if n < len(items) {
 			fmt.Fprintf(w, "  reading the pages of the first %d of %d items (a dry run has no state: every item counts as new; the daemon reads only new items' pages)\n", n, len(items))

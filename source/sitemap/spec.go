@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/source/internal/check"
 	"github.com/attache-dev/attache/source/scrape"
 )
@@ -59,6 +60,12 @@ type Spec struct {
 	// Title, when set, is read on each followed page and replaces the
 	// title taken from the sitemap ("h1", "meta[property='og:title']@content").
 	Title string `yaml:"title"`
+}
+
+// SpecOf is the reader's form of a source's sitemap settings.
+func SpecOf(s *attache.SitemapSpec) Spec {
+	return Spec{Include: s.Include, Exclude: s.Exclude, Sitemaps: s.Sitemaps, MaxSitemaps: s.MaxSitemaps,
+		Follow: s.Follow, Content: s.Content, Title: s.Title}
 }
 
 // Validate checks the settings; the error lists every problem as a
