@@ -46,6 +46,14 @@ func (f *Fetcher) Items(ctx context.Context, src attache.Feed, cond Conditional,
 // ItemsWith fetches a source, asking for what r reads, and reads its items
 // with r, with the same client, limits and conditional GET for every kind.
 func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, cond Conditional, now time.Time) (Result, error) {
+	return f.ItemsSince(ctx, src, r, cond, now, time.Time{})
+}
+
+// ItemsSince is ItemsWith for a first poll that alerts what a backfill
+// window holds: a source that shows only its latest entries and can be
+// paged (a Telegram channel) is read back until its oldest entry is
+// before since. A zero since reads only what the address shows.
+func (f *Fetcher) ItemsSince(ctx context.Context, src attache.Feed, r Reader, cond Conditional, now, since time.Time) (Result, error) {
 	name := src.Label()
 	address, header := src.URL, http.Header(nil)
 	if src.JSON != nil {
@@ -68,9 +76,12 @@ func (f *Fetcher) ItemsWith(ctx context.Context, src attache.Feed, r Reader, con
 		return res, nil
 	}
 	var items []attache.Item
-	if src.Sitemap != nil {
+	switch {
+	case src.Sitemap != nil:
 		items, err = f.sitemapItems(ctx, resp, src, now)
-	} else {
+	case src.Telegram != nil:
+		items, err = f.telegramItems(ctx, resp, src, now, since)
+	default:
 		items, err = r.Read(resp, src, now)
 	}
 	if err != nil {

@@ -156,8 +156,12 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 		p.log.Debug("feed in backoff", keyFeed, f.Name, "until", st.LastPoll.Add(wait))
 		return PollResult{Feed: f.Name, Class: attache.PollBackoff}
 	}
+	var since time.Time
+	if !st.Baselined && conf.backfill > 0 {
+		since = now.Add(-conf.backfill)
+	}
 	res, err := Read(ctx, conf.fetcher, f,
-		source.Conditional{ETag: st.ETag, LastModified: st.LastModified}, now)
+		source.Conditional{ETag: st.ETag, LastModified: st.LastModified}, now, since)
 	if err != nil {
 		return p.failed(ctx, f, st, now, err, conf)
 	}

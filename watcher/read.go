@@ -17,7 +17,9 @@ func readerFor(f attache.Feed) source.Reader {
 
 // Read is the fetch and read stages of a poll, and of `attache test`: it
 // fetches a source with the fetcher's client and limits, and reads its
-// items with the reader of its kind. now is when the poll started.
-func Read(ctx context.Context, fetcher *source.Fetcher, f attache.Feed, cond source.Conditional, now time.Time) (source.Result, error) {
-	return fetcher.ItemsWith(ctx, f, readerFor(f), cond, now)
+// items with the reader of its kind. now is when the poll started; a
+// non-zero since (a first poll's backfill window) pages back through a
+// source that shows only its latest entries.
+func Read(ctx context.Context, fetcher *source.Fetcher, f attache.Feed, cond source.Conditional, now, since time.Time) (source.Result, error) {
+	return fetcher.ItemsSince(ctx, f, readerFor(f), cond, now, since)
 }

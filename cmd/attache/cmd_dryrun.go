@@ -129,7 +129,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		if override != nil {
 			src.HTML = override
 		}
-		res, err := watcher.Read(ctx, fetcher, src, source.Conditional{}, time.Now())
+		res, err := watcher.Read(ctx, fetcher, src, source.Conditional{}, time.Now(), time.Time{})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "%s: %v\n", source.Classify(err), err) // err names the source
 			failed++
