@@ -11,6 +11,10 @@ const (
 	DefaultSchedule = "@every 10m"
 	// DefaultRetention is how long seen-item records and item text are kept.
 	DefaultRetention = 90 * 24 * time.Hour
+	// DefaultLeaseTTL is how long a replica's leases last without renewal:
+	// a replica killed with kill -9 loses its feeds and destinations to the
+	// others this long after its last renewal.
+	DefaultLeaseTTL = 30 * time.Second
 	// DefaultStaleAfter is how long a feed may fail before a health alert.
 	DefaultStaleAfter = 24 * time.Hour
 	// DefaultTimeout bounds one fetch: connecting, redirects, headers, body.

@@ -33,8 +33,12 @@ const (
 type Config struct {
 	// Path is the file it was read from, as given.
 	Path string
-	// State is the SQLite file, resolved against the folder of Path.
+	// State is the SQLite file, resolved against the folder of Path, or a
+	// postgres:// URL (IsPostgres) for a state shared by replicas.
 	State string
+	// LeaseTTL is how long a replica's leases on feeds and destinations
+	// last without renewal, with a PostgreSQL state.
+	LeaseTTL time.Duration
 	// Schedule is the default cron spec of feeds (cron.ParseStandard syntax).
 	Schedule string
 	// Adaptive bounds the adaptive schedules: min_interval, max_interval

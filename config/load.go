@@ -40,7 +40,7 @@ func Parse(data []byte, filename string, getenv func(string) (string, bool)) (*C
 		file: filename, dir: filepath.Dir(filename), data: data, getenv: getenv,
 		cfg: &Config{
 			Path: filename, State: attache.DefaultState, Schedule: attache.DefaultSchedule, Timezone: time.UTC,
-			Retention: attache.DefaultRetention, StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems,
+			Retention: attache.DefaultRetention, LeaseTTL: attache.DefaultLeaseTTL, StaleAfter: attache.DefaultStaleAfter, MaxNewItems: attache.DefaultMaxNewItems,
 			HTTP:  HTTP{Timeout: attache.DefaultTimeout, MaxBody: attache.DefaultMaxBody, MaxText: attache.DefaultMaxText, UserAgent: DefaultUserAgent},
 			Lists: map[string][]string{}, Destinations: map[string]Destination{},
 		},

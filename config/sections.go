@@ -12,7 +12,7 @@ import (
 
 // Keys of each mapping, in the order the documentation gives them.
 var (
-	topKeys  = []string{"state", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
+	topKeys  = []string{"state", "lease_ttl", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
 	httpKeys = []string{"timeout", "max_body", "max_text", "user_agent", "deny_private"}
 	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "timezone", "tags", "html", "telegram", "sitemap", "json"}
 	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit"}
@@ -48,13 +48,25 @@ func (l *loader) top(root *yaml.Node) {
 	m := l.mapping("", root, topKeys)
 	c := l.cfg
 	if v, n, ok := l.str("", m, "state"); ok {
-		if strings.TrimSpace(v) == "" {
-			l.errorAt(n, "state", "must not be empty: give the SQLite file's path")
-		} else {
+		switch {
+		case strings.TrimSpace(v) == "":
+			l.errorAt(n, "state", "must not be empty: give the SQLite file's path, or a postgres:// URL")
+		case IsPostgres(v):
+			if err := checkPostgresURL(v); err != nil {
+				l.errorAt(n, "state", "%v", err)
+			}
+			c.State = v
+		default:
 			c.State = v
 		}
 	}
-	c.State = resolvePath(l.dir, c.State)
+	if !IsPostgres(c.State) {
+		c.State = resolvePath(l.dir, c.State)
+	}
+	l.duration("", m, "lease_ttl", &c.LeaseTTL, false)
+	if f, ok := m["lease_ttl"]; ok && c.LeaseTTL > 0 && c.LeaseTTL < 3*time.Second {
+		l.errorAt(f.val, "lease_ttl", "%v is too short: a replica renews its leases every third of it, and must manage that under load; give 3s or more (default 30s)", c.LeaseTTL)
+	}
 	if v, n, ok := l.str("", m, "schedule"); ok && l.schedule("schedule", n, v) {
 		c.Schedule = v
 	}

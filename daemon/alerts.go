@@ -10,6 +10,8 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/postgres"
 	"github.com/attache-dev/attache/store/sqlite"
 )
 
@@ -79,7 +81,7 @@ func FindAlert(ctx context.Context, cfg *config.Config, id string) (attache.Aler
 	case 1:
 		return found[0], nil
 	case 0:
-		return attache.Alert{}, fmt.Errorf("%w %q in %s (attache alerts list shows them)", ErrNoAlert, id, cfg.State)
+		return attache.Alert{}, fmt.Errorf("%w %q in %s (attache alerts list shows them)", ErrNoAlert, id, config.StateLabel(cfg.State))
 	}
 	return attache.Alert{}, fmt.Errorf("%w: %q is the start of %d alerts' ids; give more of it", ErrNoAlert, id, len(found))
 }
@@ -102,7 +104,7 @@ func RequeueAlerts(ctx context.Context, cfg *config.Config, ids []string) ([]att
 	if len(alerts) == 0 {
 		return nil, nil
 	}
-	st, err := sqlite.OpenAdmin(ctx, cfg.State)
+	st, err := openStateAdmin(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +116,16 @@ func RequeueAlerts(ctx context.Context, cfg *config.Config, ids []string) ([]att
 		}
 	}
 	return alerts, nil
+}
+
+// openStateAdmin opens the configured state to change it beside a daemon
+// that may own it: a SQLite file without taking its lock, a PostgreSQL
+// state as any replica does.
+func openStateAdmin(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	if config.IsPostgres(cfg.State) {
+		return postgres.Open(ctx, cfg.State)
+	}
+	return sqlite.OpenAdmin(ctx, cfg.State)
 }
 
 // latestAlerts reads the state's latest alerts, read-only.

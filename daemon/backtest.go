@@ -9,6 +9,8 @@ import (
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/postgres"
 	"github.com/attache-dev/attache/store/sqlite"
 )
 
@@ -30,8 +32,12 @@ func StoredItems(ctx context.Context, cfg *config.Config, since time.Time) ([]at
 }
 
 // openStateReadOnly opens the configured state for reading beside its
-// owner, or fails with ErrNoState when nothing has been polled yet.
-func openStateReadOnly(ctx context.Context, cfg *config.Config) (*sqlite.Store, error) {
+// owner, or fails with ErrNoState when nothing has been polled yet. A
+// PostgreSQL state is shared by design: it is opened as it is.
+func openStateReadOnly(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	if config.IsPostgres(cfg.State) {
+		return postgres.Open(ctx, cfg.State)
+	}
 	if _, err := os.Stat(cfg.State); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", cfg.State, ErrNoState)
 	}

@@ -37,16 +37,36 @@ type daemon struct {
 	health     stateHealth
 	summary    cycleSummary
 
+	// replica is set when the state is shared (PostgreSQL): feeds are
+	// then polled under leases, and alerts sent under destination leases.
+	replica *replica
+
 	mu    sync.Mutex // guards cfg and sched
 	cfg   *config.Config
-	sched *watcher.Scheduler
+	sched scheduler
+}
+
+// scheduler starts the polls: a timer per feed (watcher.Scheduler), or
+// claims of due feeds among replicas (leasedScheduler).
+type scheduler interface {
+	Start()
+	Stop() context.Context
+	LastBeat() time.Time
 }
 
 // schedule builds and starts the scheduler of the current configuration,
 // stopping the previous one (its running polls finish on their own).
 func (d *daemon) schedule(cfg *config.Config) error {
-	sched, err := watcher.NewScheduler(d.work, d.poller, cfg.Feeds,
-		watcher.ScheduleOptions{Default: cfg.Schedule, Location: cfg.Timezone, Logger: d.log})
+	var sched scheduler
+	var err error
+	if d.replica != nil {
+		if err = d.replica.setFeeds(d.work, cfg); err == nil {
+			sched, err = newLeasedScheduler(d, d.replica, cfg.Feeds, cfg.Schedule, cfg.Timezone)
+		}
+	} else {
+		sched, err = watcher.NewScheduler(d.work, d.poller, cfg.Feeds,
+			watcher.ScheduleOptions{Default: cfg.Schedule, Location: cfg.Timezone, Logger: d.log})
+	}
 	if err != nil {
 		return err
 	}
@@ -105,11 +125,14 @@ func (d *daemon) apply(cfg *config.Config) error {
 	}
 	old := d.config()
 	if cfg.State != old.State {
-		d.log.Warn("the state path changed: it takes effect at the next restart", "running", old.State, "new", cfg.State)
+		d.log.Warn("the state changed: it takes effect at the next restart", "running", config.StateLabel(old.State), "new", config.StateLabel(cfg.State))
 		cfg.State = old.State
 	}
 	if err := d.dispatcher.SetNotifiers(ns, burstLimits(cfg)); err != nil {
 		return err
+	}
+	if d.replica != nil {
+		d.replica.queue.SetDestinations(destinationNames(cfg))
 	}
 	d.poller.Reconfigure(NewFetcher(cfg), Ruleset(cfg), cfg.Backfill, cfg.HealthNotify)
 	if err := d.schedule(cfg); err != nil {
@@ -128,7 +151,9 @@ func (d *daemon) apply(cfg *config.Config) error {
 			fresh = append(fresh, f)
 		}
 	}
-	d.pollNow(fresh) // a new feed starts with its baseline now, not at its first turn
+	if d.replica == nil {
+		d.pollNow(fresh) // a new feed starts with its baseline now, not at its first turn
+	}
 	return nil
 }
 

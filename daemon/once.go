@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -41,6 +42,13 @@ func Once(ctx context.Context, cfg *config.Config, opts Options) error {
 	log := opts.Logger
 	if opts.Wait <= 0 {
 		opts.Wait = DefaultWait
+	}
+	if config.IsPostgres(cfg.State) {
+		// One cycle outside the leases would poll feeds and send alerts
+		// that running replicas hold.
+		err := fmt.Errorf("%w: attache once polls and sends alone, which a shared PostgreSQL state does not allow: run replicas with attache run (state %s)", ErrConfig, config.StateLabel(cfg.State))
+		log.Error(err.Error())
+		return err
 	}
 	st, err := OpenStore(ctx, cfg, log)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/store/postgres"
 	"github.com/attache-dev/attache/watcher"
 )
 
@@ -38,8 +39,17 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	d := &daemon{opts: opts, log: log, store: st, work: work, cfg: cfg}
+	var queue notify.Queue = st
+	if pg, ok := st.(*postgres.Store); ok {
+		// A shared state: this process is one replica among others.
+		if d.replica, err = newReplica(pg, cfg.LeaseTTL); err != nil {
+			return err
+		}
+		d.replica.queue = pg.Dispatch(d.replica.id, destinationNames(cfg), cfg.LeaseTTL)
+		queue = d.replica.queue
+	}
 	reg, m := d.instrument()
-	disp, err := dispatcher(work, cfg, st, opts, observeDelivery(m))
+	disp, err := dispatcher(work, cfg, queue, opts, observeDelivery(m))
 	if err != nil {
 		return err
 	}
@@ -70,16 +80,24 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	}
 
 	var wg sync.WaitGroup
+	if d.replica != nil {
+		wg.Go(func() { d.replica.heartbeat(work, d, ctx.Done()) })
+	}
 	dispatched := make(chan struct{})
 	go func() { defer close(dispatched); disp.Run(work) }()
 	wg.Go(func() { prune(work, d, ctx.Done()) })
 	wg.Go(func() { d.watchStateFile(ctx.Done()) })
 	wg.Go(func() { d.logSummaries(ctx.Done(), disp) })
 	d.logStillFailing(ctx)
-	log.Info("attache started", "config", cfg.Path, "state", cfg.State, "feeds", len(cfg.Feeds),
+	log.Info("attache started", "config", cfg.Path, "state", config.StateLabel(cfg.State), "feeds", len(cfg.Feeds),
 		"rules", len(cfg.Rules), "destinations", len(cfg.Destinations))
-	// A first poll right away rather than at the first scheduled time.
-	d.pollNow(cfg.Feeds)
+	if d.replica == nil {
+		// A first poll right away rather than at the first scheduled time;
+		// replicas claim the feeds due, new ones at once.
+		d.pollNow(cfg.Feeds)
+	} else {
+		log.Info("replica of a shared state: feeds and destinations are leased", "replica", d.replica.id, "lease_ttl", d.replica.ttl)
+	}
 
 	for running := true; running; {
 		select {
@@ -94,6 +112,9 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	cancelWork()
 	<-dispatched
 	wg.Wait()
+	if d.replica != nil {
+		d.replica.leave(d)
+	}
 	log.Info("stopped")
 	return nil
 }

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"github.com/attache-dev/attache/config"
 	"sync"
 	"time"
 
@@ -123,7 +124,7 @@ func (d *daemon) observeState(r watcher.PollResult) {
 	case began != "":
 		d.raiseState(began)
 	case ended:
-		d.log.Info("state healthy again: polls are recorded", "state", d.config().State)
+		d.log.Info("state healthy again: polls are recorded", "state", config.StateLabel(d.config().State))
 	}
 }
 
@@ -139,11 +140,11 @@ func (d *daemon) stateProblem(problem string, sticky bool) {
 // state that is failing.
 func (d *daemon) raiseState(problem string) {
 	cfg := d.config()
-	d.log.Error("state unhealthy: /readyz fails until it is resolved", "state", cfg.State, "problem", problem)
+	d.log.Error("state unhealthy: /readyz fails until it is resolved", "state", config.StateLabel(cfg.State), "problem", problem)
 	now := time.Now()
 	it := attache.Item{
 		Feed: "attache", Key: "state:" + now.UTC().Format(time.RFC3339),
-		Title:   fmt.Sprintf("attaché state %s is unhealthy", cfg.State),
+		Title:   fmt.Sprintf("attaché state %s is unhealthy", config.StateLabel(cfg.State)),
 		Summary: problem, Published: now, Lang: "en",
 	}
 	m := attache.Match{Rule: watcher.HealthRule, Description: "the daemon's own state", Severity: attache.SeverityCritical}

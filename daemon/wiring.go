@@ -16,6 +16,7 @@ import (
 	"github.com/attache-dev/attache/notify/slack"
 	"github.com/attache-dev/attache/source"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/store/postgres"
 	"github.com/attache-dev/attache/store/sqlite"
 	"github.com/attache-dev/attache/watcher"
 )
@@ -55,6 +56,15 @@ type Options struct {
 // OpenStore opens the state the configuration names, logging why it
 // cannot be opened, with what the file system says when it says anything.
 func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
+	if config.IsPostgres(cfg.State) {
+		st, err := postgres.Open(ctx, cfg.State)
+		if err != nil {
+			// The store's errors name the server without its password.
+			log.Error("cannot open the state database", "state", config.StateLabel(cfg.State), "error", err)
+			return nil, err
+		}
+		return st, nil
+	}
 	st, err := sqlite.Open(ctx, cfg.State)
 	if errors.Is(err, store.ErrInUse) {
 		// Said as it is: "state attache.db is in use by another attache (pid N)".
@@ -79,13 +89,13 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store
 
 // dispatcher sets up delivery to every configured destination, and queues
 // again the alerts a stop left in flight.
-func dispatcher(ctx context.Context, cfg *config.Config, st store.Store, opts Options, observe func(string, notify.Counts)) (*notify.Dispatcher, error) {
+func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, opts Options, observe func(string, notify.Counts)) (*notify.Dispatcher, error) {
 	ns, err := Notifiers(cfg, opts.Stdout)
 	if err != nil {
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, configErr(err)
 	}
-	d, err := notify.NewDispatcher(st, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe})
+	d, err := notify.NewDispatcher(queue, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe})
 	if err != nil {
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, err
@@ -95,6 +105,15 @@ func dispatcher(ctx context.Context, cfg *config.Config, st store.Store, opts Op
 		return nil, err
 	}
 	return d, nil
+}
+
+// destinationNames lists the configured destinations.
+func destinationNames(cfg *config.Config) []string {
+	names := make([]string, 0, len(cfg.Destinations))
+	for name := range cfg.Destinations {
+		names = append(names, name)
+	}
+	return names
 }
 
 // Ruleset gives the watcher the compiled rules, what alerts need of each,

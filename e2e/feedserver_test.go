@@ -41,10 +41,11 @@ type feeds struct {
 	docs  map[string][]entry
 	delay time.Duration
 	sent  map[string]int // 200 answers by name
+	asked map[string][]time.Time // every request, 304s too, by name
 }
 
 func newFeeds(t *testing.T) (*feeds, *httptest.Server) {
-	f := &feeds{docs: map[string][]entry{}, sent: map[string]int{}}
+	f := &feeds{docs: map[string][]entry{}, sent: map[string]int{}, asked: map[string][]time.Time{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -63,6 +64,13 @@ func (f *feeds) hits(name string) int {
 	return f.sent[name]
 }
 
+// requests returns when document name was asked for, 304s included.
+func (f *feeds) requests(name string) []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.asked[name]...)
+}
+
 // feed is one document of a feeds server, for tests of a single feed.
 type feed struct {
 	*feeds
@@ -77,6 +85,7 @@ func (f *feeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/")
 	f.mu.Lock()
 	es, delay := f.docs[name], f.delay
+	f.asked[name] = append(f.asked[name], time.Now())
 	f.mu.Unlock()
 	if delay > 0 {
 		select {

@@ -128,13 +128,21 @@ const (
 // Poll polls one feed. A poll of the same feed still running makes it a
 // no-op ("skipped"): feeds are polled one at a time each.
 func (p *Poller) Poll(ctx context.Context, f attache.Feed) PollResult {
+	return p.PollWith(ctx, f, p.state)
+}
+
+// PollWith polls one feed as Poll does, reading and committing through st
+// instead of the poller's own state: a replica sharing the state commits a
+// poll under its lease on the feed, so that a replica that lost the lease
+// records nothing.
+func (p *Poller) PollWith(ctx context.Context, f attache.Feed, st State) PollResult {
 	mu, _ := p.running.LoadOrStore(f.Name, &sync.Mutex{})
 	if !mu.(*sync.Mutex).TryLock() {
 		return PollResult{Feed: f.Name, Class: attache.PollSkipped}
 	}
 	defer mu.(*sync.Mutex).Unlock()
 	start := time.Now()
-	out := p.poll(ctx, f, p.conf.Load())
+	out := p.poll(ctx, f, p.conf.Load(), st)
 	if p.observe != nil {
 		p.observe(out, time.Since(start))
 	}
@@ -146,9 +154,9 @@ func (p *Poller) Poll(ctx context.Context, f attache.Feed) PollResult {
 	return out
 }
 
-func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) PollResult {
+func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig, state State) PollResult {
 	now := p.now().UTC()
-	st, err := p.state.FeedState(ctx, f.Name)
+	st, err := state.FeedState(ctx, f.Name)
 	if err != nil {
 		return PollResult{Feed: f.Name, Class: attache.PollStateError, Err: fmt.Errorf("feed %q: read state: %w", f.Name, err)}
 	}
@@ -163,7 +171,7 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 	res, err := Read(ctx, conf.fetcher, f,
 		source.Conditional{ETag: st.ETag, LastModified: st.LastModified}, now, since)
 	if err != nil {
-		return p.failed(ctx, f, st, now, err, conf)
+		return p.failed(ctx, state, f, st, now, err, conf)
 	}
 	if st.ConsecutiveErrors > 0 {
 		p.log.Info("feed recovered", keyFeed, f.Name, "after_errors", st.ConsecutiveErrors)
@@ -173,7 +181,7 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 	if res.NotModified {
 		out := PollResult{Feed: f.Name, Class: attache.PollNotModified, Success: true, Hints: res.Hints}
 		// Not modified: the items last sighted are all still there.
-		queued, err := p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Unchanged: true, Now: now})
+		queued, err := state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Unchanged: true, Now: now})
 		if err != nil {
 			out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: save state: %w", f.Name, err)
 			return out
@@ -184,18 +192,18 @@ func (p *Poller) poll(ctx context.Context, f attache.Feed, conf *pollConfig) Pol
 		return out
 	}
 	st.ETag, st.LastModified = res.ETag, res.LastModified
-	out := p.record(ctx, f, st, res.Items, now, conf, health)
+	out := p.record(ctx, state, f, st, res.Items, now, conf, health)
 	out.Hints = res.Hints
 	return out
 }
 
 // saveState saves a feed's state, with the health alerts it raises in the
 // same transaction when there are any, and returns those queued.
-func (p *Poller) saveState(ctx context.Context, st store.FeedState, health []attache.Alert, now time.Time) ([]attache.Alert, error) {
+func (p *Poller) saveState(ctx context.Context, state State, st store.FeedState, health []attache.Alert, now time.Time) ([]attache.Alert, error) {
 	if len(health) == 0 {
-		return nil, p.state.SaveFeedState(ctx, st)
+		return nil, state.SaveFeedState(ctx, st)
 	}
-	return p.state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Now: now})
+	return state.Record(ctx, store.RecordBatch{Feed: st.Feed, State: st, Alerts: health, Now: now})
 }
 
 // notifyQueued wakes the dispatcher after alerts were queued.
@@ -219,7 +227,7 @@ func backoff(n int) time.Duration {
 // schedule already spreads its polls.
 var feedBackoff = retry.Backoff{Base: 5 * time.Minute, Max: 6 * time.Hour}
 
-func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
+func (p *Poller) failed(ctx context.Context, state State, f attache.Feed, st store.FeedState, now time.Time, err error, conf *pollConfig) PollResult {
 	if ctx.Err() != nil {
 		// Shutting down: the feed did not fail, the poll was cut short. It
 		// is polled again after the restart; nothing is recorded.
@@ -239,7 +247,7 @@ func (p *Poller) failed(ctx context.Context, f attache.Feed, st store.FeedState,
 		p.log.Warn("feed unhealthy: health alert queued", keyFeed, f.Name, keyClass, class, "failing_since", st.FailingSince)
 	}
 	out := PollResult{Feed: f.Name, Class: class}
-	if queued, serr := p.saveState(ctx, st, health, now); serr != nil {
+	if queued, serr := p.saveState(ctx, state, st, health, now); serr != nil {
 		err = fmt.Errorf("%w; and saving its state: %v", err, serr)
 	} else {
 		// Health alerts count as queued, in the metrics as in delivery.

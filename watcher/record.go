@@ -30,12 +30,12 @@ type triaged struct {
 
 // triage asks the store which of the items are new, and which of those
 // tell a story not recorded yet.
-func (p *Poller) triage(ctx context.Context, f attache.Feed, items []attache.Item) (triaged, error) {
+func (p *Poller) triage(ctx context.Context, state State, f attache.Feed, items []attache.Item) (triaged, error) {
 	keys := make([]string, len(items))
 	for i, it := range items {
 		keys[i] = it.Key
 	}
-	unseen, err := p.state.Unseen(ctx, f.Name, keys)
+	unseen, err := state.Unseen(ctx, f.Name, keys)
 	if err != nil {
 		return triaged{}, fmt.Errorf("feed %q: find new items: %w", f.Name, err)
 	}
@@ -43,7 +43,7 @@ func (p *Poller) triage(ctx context.Context, f attache.Feed, items []attache.Ite
 	for _, k := range unseen {
 		isNew[k] = true
 	}
-	told, err := p.toldStories(ctx, items, isNew)
+	told, err := p.toldStories(ctx, state, items, isNew)
 	if err != nil {
 		return triaged{}, fmt.Errorf("feed %q: find known stories: %w", f.Name, err)
 	}
@@ -67,9 +67,9 @@ func (p *Poller) triage(ctx context.Context, f attache.Feed, items []attache.Ite
 // record runs the stages of a poll after the read: triage (which items
 // are new), enrich (the item pages of new list items), evaluate (the
 // rules), and commit (items, state and alerts in one transaction).
-func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig, health []attache.Alert) PollResult {
+func (p *Poller) record(ctx context.Context, state State, f attache.Feed, st store.FeedState, items []attache.Item, now time.Time, conf *pollConfig, health []attache.Alert) PollResult {
 	out := PollResult{Feed: f.Name, Class: attache.PollOK, Items: len(items), First: !st.Baselined, Success: true}
-	t, err := p.triage(ctx, f, items)
+	t, err := p.triage(ctx, state, f, items)
 	if err != nil {
 		out.Class, out.Err = attache.PollStateError, err
 		return out
@@ -130,7 +130,7 @@ func (p *Poller) record(ctx context.Context, f attache.Feed, st store.FeedState,
 	for i, it := range items {
 		sighted[i] = it.Key
 	}
-	queued, err := p.state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Sighted: sighted, Now: now})
+	queued, err := state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Sighted: sighted, Now: now})
 	if err != nil {
 		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
 		return out
@@ -199,7 +199,7 @@ func (p *Poller) enrich(ctx context.Context, f attache.Feed, conf *pollConfig, f
 
 // toldStories returns which stories of the feed's new items some recorded
 // item already tells.
-func (p *Poller) toldStories(ctx context.Context, items []attache.Item, isNew map[string]bool) (map[string]bool, error) {
+func (p *Poller) toldStories(ctx context.Context, state State, items []attache.Item, isNew map[string]bool) (map[string]bool, error) {
 	var stories []string
 	for _, it := range items {
 		if isNew[it.Key] {
@@ -209,7 +209,7 @@ func (p *Poller) toldStories(ctx context.Context, items []attache.Item, isNew ma
 	if len(stories) == 0 {
 		return nil, nil
 	}
-	return p.state.SeenStories(ctx, stories)
+	return state.SeenStories(ctx, stories)
 }
 
 // inBackfill reports an item a first poll should still alert: published
