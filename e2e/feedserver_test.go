@@ -40,7 +40,7 @@ type feeds struct {
 	mu    sync.Mutex
 	docs  map[string][]entry
 	delay time.Duration
-	sent  map[string]int // 200 answers by name
+	sent  map[string]int         // 200 answers by name
 	asked map[string][]time.Time // every request, 304s too, by name
 }
 
