@@ -1,0 +1,71 @@
+package postgres
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestDispatchSharesDestinationsAmongReplicas: two replicas' views of the
+// queue split the destinations with work between them, each answering Due
+// only for its own; one cannot put another's alert in flight; a replica
+// that leaves gives its destinations to the other at its next look.
+func TestDispatchSharesDestinationsAmongReplicas(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := t.Context()
+	now := time.Now().UTC()
+	for _, id := range []string{"a", "b"} {
+		if err := s.Heartbeat(ctx, Replica{ID: id}, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queueAlerts(t, s, now, 2, "ops", "analysts")
+	dests := []string{"ops", "analysts"}
+	a, b := s.Dispatch("a", dests, time.Minute), s.Dispatch("b", dests, time.Minute)
+
+	ga, err := a.Destinations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb, err := b.Destinations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ga) != 1 || len(gb) != 1 || ga[0] == gb[0] {
+		t.Fatalf("replica a serves %v, b %v: want one destination each (two with work, two replicas)", ga, gb)
+	}
+	if due, _ := b.Due(ctx, ga[0], now.Add(time.Second), 10); len(due) != 0 {
+		t.Errorf("b got %d alerts of a's destination %s", len(due), ga[0])
+	}
+	due, err := a.Due(ctx, ga[0], now.Add(time.Second), 10)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("a's own destination: %d due, %v; want 2", len(due), err)
+	}
+	if err := b.MarkInFlight(ctx, due[0].ID, now); !errors.Is(err, ErrLeaseLost) {
+		t.Errorf("b put a's alert in flight: %v, want ErrLeaseLost", err)
+	}
+	if err := a.MarkInFlight(ctx, due[0].ID, now); err != nil {
+		t.Fatalf("a's own alert: %v", err)
+	}
+
+	// a stops with its alert in flight; b takes the destination over and
+	// finds that alert queued again, its outcome unknown.
+	if err := s.Leave(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	gb, err = b.Destinations(ctx)
+	if err != nil || len(gb) != 2 {
+		t.Fatalf("after a left, b serves %v (%v), want both", gb, err)
+	}
+	due, err = b.Due(ctx, ga[0], now.Add(time.Hour), 10)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("b's look at a's old destination: %d due, %v; want 2", len(due), err)
+	}
+	unknown := 0
+	for _, al := range due {
+		unknown += al.Unknown
+	}
+	if unknown != 1 {
+		t.Errorf("the alert a left in flight counts %d unknown sends, want 1", unknown)
+	}
+}
