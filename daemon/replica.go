@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/attache-dev/attache/config"
+	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/store/postgres"
 )
 
@@ -87,4 +88,21 @@ func (r *replica) leave(d *daemon) {
 	if err := r.store.Leave(ctx, r.id); err != nil {
 		d.log.Warn("could not leave the replicas: its leases end on their own", "replica", r.id, "ttl", r.ttl, "error", err)
 	}
+}
+
+// list reads the replicas sharing the state, with the leases each holds,
+// for the status page and metrics.
+func (r *replica) list(ctx context.Context) ([]store.Replica, error) {
+	rs, err := r.store.Replicas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	held, err := r.store.LeasesHeld(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		rs[i].LeasedFeeds, rs[i].Destinations = held[rs[i].ID].Feeds, held[rs[i].ID].Destinations
+	}
+	return rs, nil
 }

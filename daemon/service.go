@@ -37,6 +37,9 @@ func (d *daemon) instrument() (*prometheus.Registry, *metrics.Metrics) {
 		}
 		return out, err
 	}, nil)
+	if d.replica != nil {
+		m.WatchReplicas(d.replica.list, func() string { return configHash(d.config()) })
+	}
 	initMetrics(m, d.cfg)
 	if states, err := d.store.FeedStates(d.work); err == nil {
 		for _, st := range states {
@@ -94,7 +97,7 @@ func observeDelivery(m *metrics.Metrics) func(string, notify.Counts) {
 // and the status page. It returns once listening, so that a port in use is
 // an error at start, not a log line later.
 func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, error) {
-	h := web.New(d.store, web.Options{
+	opts := web.Options{
 		Logger: d.log, Registry: reg, Location: d.config().Timezone,
 		Ready: func(ctx context.Context) error { return d.ready() },
 		Feeds: func() []string {
@@ -111,7 +114,13 @@ func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, err
 			}
 			return names
 		},
-	})
+	}
+	if d.replica != nil {
+		opts.Replicas = d.replica.list
+		opts.OwnReplica = func() string { return d.replica.id }
+		opts.OwnConfigHash = func() string { return configHash(d.config()) }
+	}
+	h := web.New(d.store, opts)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--listen %s: %w", addr, err)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -28,9 +29,18 @@ func TestReplicasShareFeedsAndSendEachAlertOnce(t *testing.T) {
 	s := newSite(t, 20)
 	s.writeConfig(replicaConfig(s, dsn))
 	s.feeds.set("news", entry{GUID: "old", Title: "Weather", Link: "https://example.org/old"})
-	a, b := s.start(), s.start()
+	a, b := s.start(), s.start("--listen", "127.0.0.1:0")
 	waitFor(t, a.stderr, "attache started")
-	waitFor(t, b.stderr, "attache started")
+	waitFor(t, b.stderr, "serving /metrics")
+	addr := regexp.MustCompile(`listen=(127\.0\.0\.1:\d+)`).FindStringSubmatch(b.stderr.String())
+	if addr == nil {
+		t.Fatalf("no address in\n%s", b.stderr.String())
+	}
+	base := "http://" + addr[1]
+	idA := regexp.MustCompile(`replica=(\S+)`).FindStringSubmatch(a.stderr.String())
+	if idA == nil {
+		t.Fatalf("replica a did not name itself:\n%s", a.stderr.String())
+	}
 	eventually(t, 20*time.Second, "the baseline", func() bool { return s.feeds.hits("news") > 0 })
 
 	var published []string
@@ -72,9 +82,24 @@ func TestReplicasShareFeedsAndSendEachAlertOnce(t *testing.T) {
 		t.Errorf("the feed was asked for %d times in %.0f s with a schedule of @every 1s: polled by both replicas", polls, secs)
 	}
 
+	// Both replicas report, with the same configuration.
+	metrics := waitForMetric(t, base, `attache_replicas_config_differs 0`)
+	if n := strings.Count(metrics, "attache_replica_up{"); n != 2 || !strings.Contains(metrics, `attache_replica_up{replica="`+idA[1]+`",`) {
+		t.Errorf("replicas in /metrics: %d, want a and b:\n%s", n, metrics)
+	}
+	if _, page := get(t, base+"/"); !strings.Contains(page, `id="replicas"`) || !strings.Contains(page, idA[1]) {
+		t.Errorf("the status page does not list replica %s", idA[1])
+	}
+
 	a.kill()
 	second := publish("b", 5)
 	eventually(t, 30*time.Second, "the statements after the kill", delivered(second))
+	// a stopped reporting: after its heartbeat's ttl it is shown silent.
+	silent := regexp.MustCompile(`attache_replica_up\{replica="` + regexp.QuoteMeta(idA[1]) + `",version="[^"]*"\} 0`)
+	eventually(t, 10*time.Second, "replica a shown as silent", func() bool {
+		_, body := get(t, base+"/metrics")
+		return silent.MatchString(body)
+	})
 	got := s.slack.received(published...)
 	dups := 0
 	for _, id := range published {

@@ -89,8 +89,8 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 		if st.Queued > 0 && !st.OldestQueued.IsZero() {
 			age = max(now.Sub(st.OldestQueued).Seconds(), 0) // a clock step back is not a negative age
 		}
-		ch <- gauge(queueDepthDesc, float64(st.Queued), st.Destination)
-		ch <- gauge(queueAgeDesc, age, st.Destination)
+		ch <- constMetric(queueDepthDesc, float64(st.Queued), st.Destination)
+		ch <- constMetric(queueAgeDesc, age, st.Destination)
 	}
 	configured := c.configured()
 	slices.Sort(configured)
@@ -98,17 +98,7 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 		if seen[dest] {
 			continue
 		}
-		ch <- gauge(queueDepthDesc, 0, dest)
-		ch <- gauge(queueAgeDesc, 0, dest)
+		ch <- constMetric(queueDepthDesc, 0, dest)
+		ch <- constMetric(queueAgeDesc, 0, dest)
 	}
-}
-
-// gauge is a constant gauge, or an invalid metric for a label value the
-// exposition cannot carry (not UTF-8): a scrape error, never a panic.
-func gauge(desc *prometheus.Desc, v float64, dest string) prometheus.Metric {
-	m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, v, dest)
-	if err != nil {
-		return prometheus.NewInvalidMetric(desc, err)
-	}
-	return m
 }

@@ -129,3 +129,26 @@ type QueueStat struct {
 	// when none is. Its age is the best single sign of a stuck destination.
 	OldestQueued time.Time
 }
+
+// Replica is one process sharing a state (PostgreSQL), as it last reported
+// itself, and what it holds.
+type Replica struct {
+	// ID names the process uniquely (a host name and a random part); it is
+	// the owner of the leases the process holds.
+	ID string
+	// ConfigHash identifies the configuration the process runs: replicas
+	// whose hashes differ run different feeds, rules or destinations.
+	ConfigHash string
+	// Version is the binary's version.
+	Version string
+	// Started is when the process first reported; Heartbeat when it last
+	// did, by the server's clock.
+	Started, Heartbeat time.Time
+	// Alive says the last heartbeat is younger than the time-to-live the
+	// process gave with it.
+	Alive bool
+	// LeasedFeeds counts its live leases on feeds; Destinations are those
+	// it holds, sorted.
+	LeasedFeeds  int
+	Destinations []string
+}

@@ -46,6 +46,11 @@ type page struct {
 
 	Rules    []ruleRow
 	RulesErr string
+
+	// Replicas is set with a shared state: every process sharing it.
+	Replicas    []replicaRow
+	ReplicasErr string
+	Shared      bool
 }
 
 // stamp is a time as the page shows it: zero times show as Never.
@@ -154,6 +159,15 @@ func (s *server) status(w http.ResponseWriter, r *http.Request) {
 		p.RulesErr = fail("rule counts", err)
 	} else {
 		p.Rules = ruleRows(s.rules, counts)
+	}
+
+	if s.replicas != nil {
+		p.Shared = true
+		if rs, err := s.replicas(ctx); err != nil {
+			p.ReplicasErr = fail("replicas", err)
+		} else {
+			p.Replicas = s.replicaRows(rs, now)
+		}
 	}
 
 	var buf bytes.Buffer

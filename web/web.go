@@ -57,6 +57,13 @@ type Options struct {
 	// what the source knows.
 	Feeds func() []string
 	Rules func() []string
+	// Replicas, with a state shared by several processes, reads them and
+	// their leases for the status page; OwnReplica and OwnConfigHash say
+	// which of them serves the page and what configuration it runs. Nil:
+	// no replicas section.
+	Replicas      func(ctx context.Context) ([]store.Replica, error)
+	OwnReplica    func() string
+	OwnConfigHash func() string
 	// Title heads the status page. Empty means "attaché".
 	Title string
 	// Location is the time zone of the times on the status page. Nil means
@@ -89,6 +96,10 @@ type server struct {
 	loc      *time.Location
 	metrics  bool
 	notReady readiness
+
+	replicas      func(ctx context.Context) ([]store.Replica, error)
+	ownReplica    func() string
+	ownConfigHash func() string
 }
 
 // New returns the handler of attaché's HTTP endpoints:
@@ -110,6 +121,8 @@ func New(src Source, opts Options) http.Handler {
 		title:   opts.Title,
 		loc:     opts.Location,
 		metrics: opts.Registry != nil,
+
+		replicas: opts.Replicas, ownReplica: opts.OwnReplica, ownConfigHash: opts.OwnConfigHash,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

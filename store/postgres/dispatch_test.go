@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -67,5 +68,28 @@ func TestDispatchSharesDestinationsAmongReplicas(t *testing.T) {
 	}
 	if unknown != 1 {
 		t.Errorf("the alert a left in flight counts %d unknown sends, want 1", unknown)
+	}
+}
+
+func TestLeasesHeldByReplica(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := t.Context()
+	now := time.Now().UTC()
+	queueAlerts(t, s, now, 1, "ops")
+	if err := s.SetFeeds(ctx, "a", []string{"f1", "f2", "f3"}, now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimFeeds(ctx, "a", 2, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimDestinations(ctx, "b", []string{"ops"}, 1, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	held, err := s.LeasesHeld(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held["a"].Feeds != 2 || len(held["a"].Destinations) != 0 || held["b"].Feeds != 0 || fmt.Sprint(held["b"].Destinations) != "[ops]" {
+		t.Errorf("held %+v, want a with 2 feeds and b with ops", held)
 	}
 }

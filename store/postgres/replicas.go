@@ -6,25 +6,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/attache-dev/attache/store"
 )
 
 // Replica is one process sharing the state, as it last reported itself.
-type Replica struct {
-	// ID names the process uniquely (a host name and a random part); it is
-	// the Owner of the leases the process holds.
-	ID string
-	// ConfigHash is a hash of the configuration the process runs: replicas
-	// whose hashes differ run different feeds, rules or destinations.
-	ConfigHash string
-	// Version is the binary's version.
-	Version string
-	// Started is when the process first reported; Heartbeat when it last
-	// did, by the server's clock.
-	Started, Heartbeat time.Time
-	// Alive says the last heartbeat is younger than the time-to-live the
-	// process gave with it.
-	Alive bool
-}
+// Replicas leaves its leases empty; LeasesHeld gives them.
+type Replica = store.Replica
 
 // Heartbeat records that replica r is alive, with its configuration hash
 // and version, for ttl from now by the server's clock. The first heartbeat
@@ -78,4 +66,60 @@ func (s *Store) Leave(ctx context.Context, id string) error {
 		return fmt.Errorf("replica %q: leave: %w", id, err)
 	}
 	return nil
+}
+
+// Held is what one replica holds now: its live leases on feeds (a count)
+// and on destinations (by name).
+type Held struct {
+	Feeds        int
+	Destinations []string
+}
+
+// LeasesHeld returns, by owner, the live leases of every replica, by the
+// server's clock, for the status page and metrics.
+func (s *Store) LeasesHeld(ctx context.Context) (map[string]Held, error) {
+	out := map[string]Held{}
+	rows, err := s.pool.Query(ctx, `SELECT owner, COUNT(*) FROM feed_leases
+		WHERE owner IS NOT NULL AND expires > now() GROUP BY owner`)
+	if err != nil {
+		return nil, fmt.Errorf("leases held: %w", err)
+	}
+	counts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct {
+		owner string
+		n     int
+	}, error) {
+		var r struct {
+			owner string
+			n     int
+		}
+		err := row.Scan(&r.owner, &r.n)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("leases held: %w", err)
+	}
+	for _, c := range counts {
+		h := out[c.owner]
+		h.Feeds = c.n
+		out[c.owner] = h
+	}
+	rows, err = s.pool.Query(ctx, `SELECT owner, destination FROM destination_leases
+		WHERE owner IS NOT NULL AND expires > now() ORDER BY owner, destination`)
+	if err != nil {
+		return nil, fmt.Errorf("leases held: %w", err)
+	}
+	pairs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) ([2]string, error) {
+		var p [2]string
+		err := row.Scan(&p[0], &p[1])
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("leases held: %w", err)
+	}
+	for _, p := range pairs {
+		h := out[p[0]]
+		h.Destinations = append(h.Destinations, p[1])
+		out[p[0]] = h
+	}
+	return out, nil
 }

@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/web"
+)
+
+func TestStatusPageListsTheReplicasAndTheirLeases(t *testing.T) {
+	s := openStore(t)
+	replicas := []store.Replica{
+		{ID: "node-a-1f2e", ConfigHash: "aaaa", Version: "v1.4", Started: now.Add(-time.Hour), Heartbeat: now.Add(-5 * time.Second), Alive: true, LeasedFeeds: 3, Destinations: []string{"analysts"}},
+		{ID: "node-b-77c1", ConfigHash: "bbbb", Version: "v1.4", Started: now.Add(-time.Hour), Heartbeat: now.Add(-2 * time.Second), Alive: true},
+		{ID: "node-c-0009", ConfigHash: "aaaa", Version: "v1.3", Started: now.Add(-2 * time.Hour), Heartbeat: now.Add(-10 * time.Minute)},
+	}
+	h := web.New(s, web.Options{Now: func() time.Time { return now },
+		Replicas:      func(context.Context) ([]store.Replica, error) { return replicas, nil },
+		OwnReplica:    func() string { return "node-a-1f2e" },
+		OwnConfigHash: func() string { return "aaaa" }})
+	doc, err := html.Parse(strings.NewReader(body(t, get(t, h, http.MethodGet, "/"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := rowsOf(t, doc, "replicas")
+	if len(rows) != 3 {
+		t.Fatalf("replicas %q, want 3 rows", rows)
+	}
+	want := [][2]string{
+		{"node-a-1f2e this process", "alive"},
+		{"node-b-77c1", "alive"},
+		{"node-c-0009", "silent"},
+	}
+	for i, w := range want {
+		if rows[i][0] != w[0] || rows[i][1] != w[1] {
+			t.Errorf("row %d: %q, want %q", i, rows[i][:2], w)
+		}
+	}
+	if rows[0][4] != "3" || rows[0][5] != "analysts" {
+		t.Errorf("this replica's leases %q, want 3 feeds and analysts", rows[0][4:6])
+	}
+	if !strings.Contains(rows[1][7], "differs from this process's") || strings.Contains(rows[2][7], "differs") {
+		t.Errorf("configuration column %q / %q: want only the live replica with another hash flagged", rows[1][7], rows[2][7])
+	}
+}
+
+func TestStatusPageSaysWhenTheReplicasCannotBeRead(t *testing.T) {
+	s := openStore(t)
+	h := web.New(s, web.Options{Replicas: func(context.Context) ([]store.Replica, error) {
+		return nil, errors.New("connection refused")
+	}})
+	resp := get(t, h, http.MethodGet, "/")
+	page := body(t, resp)
+	if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(page, "Could not read the replicas: connection refused") {
+		t.Errorf("status %d, page:\n%s", resp.StatusCode, page)
+	}
+}
+
+func TestStatusPageOfOneProcessHasNoReplicas(t *testing.T) {
+	page := body(t, get(t, statusHandler(openStore(t)), http.MethodGet, "/"))
+	if strings.Contains(page, `id="replicas"`) {
+		t.Error("a page without a shared state shows a replicas section")
+	}
+}
