@@ -116,3 +116,32 @@ func TestReplicasShareFeedsAndSendEachAlertOnce(t *testing.T) {
 		t.Errorf("the replica did not say it shares the state:\n%s", b.stderr.String())
 	}
 }
+
+// TestAStateCopiedToPostgresGoesOnWithoutRepeats moves a SQLite state that
+// has delivered an alert to PostgreSQL with `attache state copy`, then
+// runs a replica on it: the statement alerted before the move is not sent
+// again, and the next one is.
+func TestAStateCopiedToPostgresGoesOnWithoutRepeats(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	s := newSite(t, 20)
+	s.baseline()
+	s.feeds.set("news", news("before"), entry{GUID: "old", Title: "Weather", Link: "https://example.org/old"})
+	s.once()
+	if got := s.slack.received("before"); got["before"] != 1 {
+		t.Fatalf("before the move: %v", got)
+	}
+
+	r := attacheEnv(t, s.dir, []string{"PGURL=" + dsn}, "state", "copy", "--from", "state.db", "--to", "${PGURL}")
+	if r.code != 0 || !strings.Contains(r.stdout, "copied 1 feeds") {
+		t.Fatalf("attache state copy: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	s.writeConfig(replicaConfig(s, dsn))
+	s.feeds.set("news", news("after"), news("before"), entry{GUID: "old", Title: "Weather", Link: "https://example.org/old"})
+	d := s.start()
+	eventually(t, 30*time.Second, "the statement after the move", func() bool { return s.slack.received("after")["after"] == 1 })
+	d.stop(t)
+	if got := s.slack.received("before", "after"); got["before"] != 1 || got["after"] != 1 {
+		t.Errorf("after the move: %v, want each statement once", got)
+	}
+}

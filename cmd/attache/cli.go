@@ -36,6 +36,7 @@ type options struct {
 	alerts alertsFlags
 	test   testFlags
 	check  checkFlags
+	state  stateFlags
 }
 
 // checkFlags are the options of `attache check`.
@@ -53,7 +54,7 @@ type command struct {
 	run   func(ctx context.Context, e *env, args []string) int
 }
 
-var commands = []*command{runCommand, onceCommand, checkCommand, testCommand, alertsCommand, sendTestCommand, versionCommand}
+var commands = []*command{runCommand, onceCommand, checkCommand, testCommand, alertsCommand, stateCommand, sendTestCommand, versionCommand}
 
 // globalFlags are accepted before the command and after it.
 type globalFlags struct {
