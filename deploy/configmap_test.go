@@ -16,7 +16,12 @@ func TestTheConfigMapConfigurationLoadsWithItsStateOnTheVolume(t *testing.T) {
 	c := at(t, d, "spec", "template", "spec", "containers", 0)
 	env := map[string]string{}
 	for _, e := range at(t, c, "env").([]any) {
-		env[at(t, e, "name").(string)] = "fake-" + at(t, e, "name").(string)
+		name := at(t, e, "name").(string)
+		if v, ok := e.(object)["value"].(string); ok {
+			env[name] = v
+		} else {
+			env[name] = "fake-" + name
+		}
 	}
 	cfg, asked := parseConfig(t, "configmap.yaml rules.yaml", []byte(at(t, cm, "data", "rules.yaml").(string)), env)
 	if cfg.State != stateFile {

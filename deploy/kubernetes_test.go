@@ -19,9 +19,15 @@ type object = map[string]any
 // manifests reads every document of every YAML file in kubernetes/.
 func manifests(t *testing.T) map[string][]object {
 	t.Helper()
-	files, err := filepath.Glob("kubernetes/*.yaml")
+	return manifestsIn(t, "kubernetes")
+}
+
+// manifestsIn reads every document of every YAML file in dir.
+func manifestsIn(t *testing.T, dir string) map[string][]object {
+	t.Helper()
+	files, err := filepath.Glob(dir + "/*.yaml")
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no kubernetes/*.yaml: %v", err)
+		t.Fatalf("no %s/*.yaml: %v", dir, err)
 	}
 	out := map[string][]object{}
 	for _, name := range files {
