@@ -216,6 +216,17 @@ func (s *fakeSlack) messages() []string {
 	return out
 }
 
+// times returns when each accepted message arrived, in order.
+func (s *fakeSlack) times() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]time.Time, len(s.accepted))
+	for i, m := range s.accepted {
+		out[i] = m.At
+	}
+	return out
+}
+
 func (s *fakeSlack) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -30,12 +30,22 @@ type Dispatch struct {
 	dests []string         // those the replica can send to
 	held  map[string]Lease // by destination
 	byID  map[string]string
+	// quiet holds, for a destination just taken over, when its previous
+	// owner's pace allows the next message: the new owner's own pacing
+	// starts afresh, with a burst, which must not follow the old owner's.
+	quiet map[string]time.Time
 }
+
+// PaceGap is how long after another replica's last send to a destination
+// a replica that takes it over waits before its first: the time a
+// dispatcher's burst (3 messages at 1 a second) takes to refill, so that
+// two replicas' bursts never follow each other.
+const PaceGap = 3 * time.Second
 
 // Dispatch returns owner's view of the queue, with leases of ttl, for the
 // destinations it can send to.
 func (s *Store) Dispatch(owner string, destinations []string, ttl time.Duration) *Dispatch {
-	d := &Dispatch{s: s, owner: owner, ttl: ttl, held: map[string]Lease{}, byID: map[string]string{}}
+	d := &Dispatch{s: s, owner: owner, ttl: ttl, held: map[string]Lease{}, byID: map[string]string{}, quiet: map[string]time.Time{}}
 	d.SetDestinations(destinations)
 	return d
 }
@@ -89,6 +99,7 @@ func (d *Dispatch) renew(ctx context.Context, withWork []string) error {
 		}
 		for _, l := range release {
 			delete(d.held, l.Name)
+			delete(d.quiet, l.Name)
 		}
 	}
 	if len(keep) == 0 {
@@ -138,6 +149,9 @@ func (d *Dispatch) claim(ctx context.Context, withWork []string) error {
 	}
 	for _, l := range claimed {
 		d.held[l.Name] = l.Lease
+		if !l.LastSend.IsZero() {
+			d.quiet[l.Name] = l.LastSend.Add(PaceGap)
+		}
 	}
 	return nil
 }
@@ -155,12 +169,15 @@ func (d *Dispatch) Held() []string {
 	})
 }
 
-// Due returns the due alerts of a destination held, none of another.
+// Due returns the due alerts of a destination held, none of another, and
+// none while a destination just taken over is within PaceGap of its
+// previous owner's last send.
 func (d *Dispatch) Due(ctx context.Context, destination string, now time.Time, limit int) ([]attache.Alert, error) {
 	d.mu.Lock()
 	_, ok := d.held[destination]
+	quiet := time.Now().Before(d.quiet[destination])
 	d.mu.Unlock()
-	if !ok {
+	if !ok || quiet {
 		return nil, nil
 	}
 	due, err := d.s.Due(ctx, destination, now, limit)

@@ -45,7 +45,8 @@ func TestDispatchSharesDestinationsAmongReplicas(t *testing.T) {
 	if err := b.MarkInFlight(ctx, due[0].ID, now); !errors.Is(err, ErrLeaseLost) {
 		t.Errorf("b put a's alert in flight: %v, want ErrLeaseLost", err)
 	}
-	if err := a.MarkInFlight(ctx, due[0].ID, now); err != nil {
+	sent := now.Add(-time.Minute)
+	if err := a.MarkInFlight(ctx, due[0].ID, sent); err != nil {
 		t.Fatalf("a's own alert: %v", err)
 	}
 
@@ -68,6 +69,43 @@ func TestDispatchSharesDestinationsAmongReplicas(t *testing.T) {
 	}
 	if unknown != 1 {
 		t.Errorf("the alert a left in flight counts %d unknown sends, want 1", unknown)
+	}
+}
+
+// TestATakeoverWaitsForThePreviousOwnersPace: a replica that takes a
+// destination over just after the previous owner sent waits PaceGap before
+// its own first send, so that the two dispatchers' bursts never meet.
+func TestATakeoverWaitsForThePreviousOwnersPace(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := t.Context()
+	now := time.Now().UTC()
+	queueAlerts(t, s, now.Add(-time.Minute), 2, "ops")
+	a, b := s.Dispatch("a", []string{"ops"}, time.Minute), s.Dispatch("b", []string{"ops"}, time.Minute)
+	if got, err := a.Destinations(ctx); err != nil || len(got) != 1 {
+		t.Fatalf("a: %v, %v", got, err)
+	}
+	due, err := a.Due(ctx, "ops", now, 1)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("a's due: %v, %v", due, err)
+	}
+	if err := a.MarkInFlight(ctx, due[0].ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkDelivered(ctx, due[0].ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Leave(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.Destinations(ctx); err != nil || len(got) != 1 {
+		t.Fatalf("b after a left: %v, %v", got, err)
+	}
+	if due, _ := b.Due(ctx, "ops", now, 10); len(due) != 0 {
+		t.Errorf("b sends %d alerts right after a's send, within the pace gap", len(due))
+	}
+	time.Sleep(PaceGap)
+	if due, _ := b.Due(ctx, "ops", time.Now(), 10); len(due) != 1 {
+		t.Errorf("after the pace gap b has %d due, want the one left", len(due))
 	}
 }
 
