@@ -145,3 +145,49 @@ func TestAStateCopiedToPostgresGoesOnWithoutRepeats(t *testing.T) {
 		t.Errorf("after the move: %v, want each statement once", got)
 	}
 }
+
+// TestARollingRestartLosesAndRepeatsNothing restarts three replicas one
+// by one with SIGTERM, as a Deployment's RollingUpdate does, while
+// statements are published: each arrives exactly once.
+func TestARollingRestartLosesAndRepeatsNothing(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	s := newSite(t, 20)
+	s.writeConfig(replicaConfig(s, dsn))
+	s.feeds.set("news", entry{GUID: "old", Title: "Weather", Link: "https://example.org/old"})
+	replicas := []*daemon{s.start(), s.start(), s.start()}
+	eventually(t, 20*time.Second, "the baseline", func() bool { return s.feeds.hits("news") > 0 })
+
+	var items []entry
+	var published []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 24 {
+			id := fmt.Sprintf("roll%d", i)
+			items = append([]entry{news(id)}, items...)
+			s.feeds.set("news", items...)
+			published = append(published, id)
+			time.Sleep(250 * time.Millisecond)
+		}
+	}()
+	for i := range replicas {
+		replicas[i].stop(t)
+		replicas[i] = s.start()
+		waitFor(t, replicas[i].stderr, "attache started")
+	}
+	<-done
+	eventually(t, 30*time.Second, "every statement", func() bool {
+		got := s.slack.received(published...)
+		for _, id := range published {
+			if got[id] == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for _, d := range replicas {
+		d.stop(t)
+	}
+	exactlyOnce(t, s.slack.received(published...), published)
+}
