@@ -35,6 +35,7 @@ type leasedScheduler struct {
 	loc       *time.Location
 
 	beat    atomic.Int64
+	freed   chan struct{} // a poll ended: its slot may take the next due feed
 	stop    chan struct{}
 	stopped sync.Once
 	running sync.WaitGroup
@@ -50,7 +51,8 @@ func newLeasedScheduler(d *daemon, rep *replica, feeds []attache.Feed, def strin
 		loc = time.UTC
 	}
 	s := &leasedScheduler{rep: rep, poller: d.poller, work: d.work, d: d, loc: loc,
-		feeds: map[string]attache.Feed{}, schedules: map[string]cron.Schedule{}, stop: make(chan struct{})}
+		feeds: map[string]attache.Feed{}, schedules: map[string]cron.Schedule{},
+		freed: make(chan struct{}, 1), stop: make(chan struct{})}
 	for _, f := range feeds {
 		spec := f.Schedule
 		if spec == "" {
@@ -102,12 +104,14 @@ func (s *leasedScheduler) loop() {
 		case <-s.work.Done():
 			return
 		case <-t.C:
+		case <-s.freed:
 		}
 	}
 }
 
 // claim leases as many due feeds as there are free poll slots, and polls
-// each.
+// each. It runs every claimEvery and whenever a poll ends, so that a
+// backlog of due feeds keeps every slot busy.
 func (s *leasedScheduler) claim() {
 	free := pollConcurrency - int(s.busy.Load())
 	if free <= 0 {
@@ -130,7 +134,13 @@ func (s *leasedScheduler) claim() {
 		}
 		s.busy.Add(1)
 		s.polls.Go(func() {
-			defer s.busy.Add(-1)
+			defer func() {
+				s.busy.Add(-1)
+				select {
+				case s.freed <- struct{}{}:
+				default: // a claim is due already
+				}
+			}()
 			s.pollLeased(l, f)
 		})
 	}

@@ -90,12 +90,19 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store
 // dispatcher sets up delivery to every configured destination, and queues
 // again the alerts a stop left in flight.
 func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, opts Options, observe func(string, notify.Counts)) (*notify.Dispatcher, error) {
+	var look time.Duration // the dispatcher's default
+	if _, leased := queue.(*postgres.Dispatch); leased {
+		// A replica looks for destinations to take over at least every
+		// third of a lease, so that a dead replica's destinations move
+		// within a lease and a third of its last renewal.
+		look = min(5*time.Second, cfg.LeaseTTL/3)
+	}
 	ns, err := Notifiers(cfg, opts.Stdout)
 	if err != nil {
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, configErr(err)
 	}
-	d, err := notify.NewDispatcher(queue, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe})
+	d, err := notify.NewDispatcher(queue, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe, PollInterval: look})
 	if err != nil {
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, err

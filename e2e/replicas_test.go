@@ -191,3 +191,86 @@ func TestARollingRestartLosesAndRepeatsNothing(t *testing.T) {
 	}
 	exactlyOnce(t, s.slack.received(published...), published)
 }
+
+// TestATakeoverAfterAKillIsWithinALease kills, several times, the replica
+// of two that is sending to the channel at that moment (its message held
+// unanswered by Slack), and restarts it: the other replica takes the
+// channel over when the lease ends and delivers the statement, within the
+// lease, a look of its dispatcher and the pace gap after the kill. The
+// delays are logged (RELIABILITY.md).
+func TestATakeoverAfterAKillIsWithinALease(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	s := newSite(t, 20)
+	s.writeConfig(replicaConfig(s, dsn))
+	s.feeds.set("news", entry{GUID: "old", Title: "Weather", Link: "https://example.org/old"})
+	start := func() (*daemon, string) {
+		d := s.start("--listen", "127.0.0.1:0")
+		waitFor(t, d.stderr, "replica of a shared state")
+		id := regexp.MustCompile(`replica=(\S+)`).FindStringSubmatch(d.stderr.String())
+		addr := regexp.MustCompile(`listen=(127\.0\.0\.1:\d+)`).FindStringSubmatch(d.stderr.String())
+		if id == nil || addr == nil {
+			t.Fatalf("no replica id or address in\n%s", d.stderr.String())
+		}
+		return d, "http://" + addr[1]
+	}
+	a, baseA := start()
+	b, baseB := start()
+	replicas, bases := []*daemon{a, b}, []string{baseA, baseB}
+	ids := []string{
+		regexp.MustCompile(`replica=(\S+)`).FindStringSubmatch(a.stderr.String())[1],
+		regexp.MustCompile(`replica=(\S+)`).FindStringSubmatch(b.stderr.String())[1],
+	}
+	eventually(t, 20*time.Second, "the baseline", func() bool { return s.feeds.hits("news") > 0 })
+
+	const lease, look, gap = 3 * time.Second, time.Second, 3 * time.Second
+	var items []entry
+	var delays []time.Duration
+	for k := range 3 {
+		id := fmt.Sprintf("takeover%d", k)
+		holding := s.slack.hold()
+		items = append([]entry{news(id)}, items...)
+		s.feeds.set("news", items...)
+		select {
+		case <-holding:
+		case <-time.After(20 * time.Second):
+			t.Fatal("no message reached Slack")
+		}
+		// The sender holds the channel's lease: find it in the metrics.
+		victim := -1
+		eventually(t, 10*time.Second, "the channel's holder", func() bool {
+			_, body := get(t, bases[(k+1)%2]+"/metrics")
+			for i, rid := range ids {
+				if strings.Contains(body, `attache_replica_leased_destinations{replica="`+rid+`"} 1`) {
+					victim = i
+					return true
+				}
+			}
+			return false
+		})
+		replicas[victim].kill()
+		killed := time.Now()
+		s.slack.release()
+		deadline := time.Now().Add(30 * time.Second)
+		for s.slack.received(id)[id] == 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if s.slack.received(id)[id] == 0 {
+			t.Fatalf("%s never arrived after its sender was killed; the other replica said:\n%s", id, replicas[(victim+1)%2].stderr.String())
+		}
+		delay := time.Since(killed)
+		delays = append(delays, delay)
+		if limit := lease + look + gap + 2*time.Second; delay > limit {
+			t.Errorf("statement %s arrived %v after its sender was killed, more than %v", id, delay.Round(10*time.Millisecond), limit)
+		}
+		if n := s.slack.received(id)[id]; n != 1 {
+			t.Errorf("statement %s arrived %d times", id, n)
+		}
+		replicas[victim], bases[victim] = start()
+		ids[victim] = regexp.MustCompile(`replica=(\S+)`).FindStringSubmatch(replicas[victim].stderr.String())[1]
+	}
+	for _, d := range replicas {
+		d.stop(t)
+	}
+	t.Logf("delivery after its sender was killed: %v (lease %v)", delays, lease)
+}

@@ -67,10 +67,10 @@ func (d *Dispatch) Destinations(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := d.renew(ctx, withWork); err != nil {
+	if err := d.renew(ctx); err != nil {
 		return nil, err
 	}
-	if err := d.claim(ctx, withWork); err != nil {
+	if err := d.claim(ctx); err != nil {
 		return nil, err
 	}
 	var out []string
@@ -82,12 +82,14 @@ func (d *Dispatch) Destinations(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// renew extends the leases held on destinations the replica still sends to
-// and that still have work, releases the others, and forgets those lost.
-func (d *Dispatch) renew(ctx context.Context, withWork []string) error {
+// renew extends the leases held on destinations the replica still sends to,
+// releases the others, and forgets those lost. A destination with nothing
+// queued is kept: its sends may still be in flight, and releasing it would
+// let another replica take those for sends of unknown outcome.
+func (d *Dispatch) renew(ctx context.Context) error {
 	var keep, release []Lease
 	for name, l := range d.held {
-		if slices.Contains(d.dests, name) && slices.Contains(withWork, name) {
+		if slices.Contains(d.dests, name) {
 			keep = append(keep, l)
 		} else {
 			release = append(release, l)
@@ -116,12 +118,13 @@ func (d *Dispatch) renew(ctx context.Context, withWork []string) error {
 	return nil
 }
 
-// claim takes free destinations with work, up to the replica's share: the
-// destinations with work divided among the live replicas, rounded up.
-func (d *Dispatch) claim(ctx context.Context, withWork []string) error {
+// claim takes free destinations with work (ClaimDestinations looks for
+// alerts queued or in flight), up to the replica's share: the configured
+// destinations divided among the live replicas, rounded up.
+func (d *Dispatch) claim(ctx context.Context) error {
 	var free []string
-	for _, name := range withWork {
-		if _, ok := d.held[name]; !ok && slices.Contains(d.dests, name) {
+	for _, name := range d.dests {
+		if _, ok := d.held[name]; !ok {
 			free = append(free, name)
 		}
 	}
@@ -138,7 +141,7 @@ func (d *Dispatch) claim(ctx context.Context, withWork []string) error {
 			alive++
 		}
 	}
-	share := (len(withWork) + max(alive, 1) - 1) / max(alive, 1)
+	share := (len(d.dests) + max(alive, 1) - 1) / max(alive, 1)
 	limit := share - len(d.held)
 	if limit <= 0 {
 		return nil
