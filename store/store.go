@@ -53,6 +53,10 @@ type Store interface {
 	// poll that recorded nothing (an error, a 304); a poll with items saves its
 	// state through Record, in the same transaction.
 	SaveFeedState(ctx context.Context, st FeedState) error
+	// SaveScheduleState keeps what a feed's adaptive schedule learned, so
+	// that a restart goes on from it (FeedState.Schedule), creating the
+	// feed's row if it has none yet.
+	SaveScheduleState(ctx context.Context, feed string, state []byte) error
 
 	// Items.
 

@@ -44,6 +44,11 @@ type FeedState struct {
 	// Items is how many of the feed's items are recorded (within retention).
 	// It is read only: SaveFeedState ignores it.
 	Items int
+
+	// Schedule is what the feed's adaptive schedule learned and spent (its
+	// JSON form), nil when it has none. SaveScheduleState writes it;
+	// SaveFeedState and Record leave it as it is.
+	Schedule []byte
 }
 
 // RecordBatch is the outcome of one poll of one feed, to be recorded at once.

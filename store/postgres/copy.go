@@ -143,6 +143,11 @@ func (l loader) Feeds(ctx context.Context, feeds []store.FeedState) error {
 			if err := saveFeedState(ctx, tx, st); err != nil {
 				return fmt.Errorf("feed %q: %w", st.Feed, err)
 			}
+			if st.Schedule != nil {
+				if _, err := tx.Exec(ctx, `UPDATE feeds SET schedule_state = $1 WHERE name = $2`, cleanText(string(st.Schedule)), cleanText(st.Feed)); err != nil {
+					return fmt.Errorf("feed %q: %w", st.Feed, err)
+				}
+			}
 		}
 		return nil
 	})

@@ -13,7 +13,7 @@ import (
 
 const feedColumns = `f.name, f.etag, f.last_modified, f.last_poll, f.last_success,
 	f.consecutive_errors, f.last_error, f.baselined, f.failing_since, f.health_alerted,
-	(SELECT COUNT(*) FROM items i WHERE i.feed = f.name)`
+	(SELECT COUNT(*) FROM items i WHERE i.feed = f.name), f.schedule_state`
 
 // FeedState returns the saved state of one feed. A feed never saved gives a
 // FeedState with only Feed set and Known false, and no error.
@@ -55,6 +55,24 @@ func (s *Store) SaveFeedState(ctx context.Context, st store.FeedState) error {
 	return nil
 }
 
+// SaveScheduleState keeps what a feed's adaptive schedule learned.
+func (s *Store) SaveScheduleState(ctx context.Context, feed string, state []byte) error {
+	if feed == "" {
+		return errors.New("save schedule state: empty feed name")
+	}
+	var v *string
+	if state != nil {
+		t := cleanText(string(state))
+		v = &t
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO feeds (name, schedule_state) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET schedule_state = excluded.schedule_state`, cleanText(feed), v)
+	if err != nil {
+		return fmt.Errorf("feed %q: save schedule state: %w", feed, err)
+	}
+	return nil
+}
+
 func saveFeedState(ctx context.Context, q querier, st store.FeedState) error {
 	if st.Feed == "" {
 		return errors.New("empty feed name")
@@ -88,9 +106,10 @@ func scanFeedState(row pgx.Row) (store.FeedState, error) {
 	var (
 		st                                  store.FeedState
 		lastPoll, lastSuccess, failingSince *time.Time
+		schedule                            *string
 	)
 	err := row.Scan(&st.Feed, &st.ETag, &st.LastModified, &lastPoll, &lastSuccess,
-		&st.ConsecutiveErrors, &st.LastError, &st.Baselined, &failingSince, &st.HealthAlerted, &st.Items)
+		&st.ConsecutiveErrors, &st.LastError, &st.Baselined, &failingSince, &st.HealthAlerted, &st.Items, &schedule)
 	if err != nil {
 		return store.FeedState{}, err
 	}
@@ -98,5 +117,8 @@ func scanFeedState(row pgx.Row) (store.FeedState, error) {
 	st.LastPoll = fromTS(lastPoll)
 	st.LastSuccess = fromTS(lastSuccess)
 	st.FailingSince = fromTS(failingSince)
+	if schedule != nil {
+		st.Schedule = []byte(*schedule)
+	}
 	return st, nil
 }

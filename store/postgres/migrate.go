@@ -178,6 +178,13 @@ var migrations = []migration{
 			`CREATE INDEX items_last_seen ON items (feed, last_seen)`,
 		},
 	},
+	{
+		// An adaptive schedule's learning spans restarts (SaveScheduleState).
+		name: "feeds: what an adaptive schedule learned",
+		stmts: []string{
+			`ALTER TABLE feeds ADD COLUMN schedule_state text`,
+		},
+	},
 }
 
 // migrateLock is the first key of the advisory lock that serialises

@@ -168,6 +168,9 @@ func (l loader) Feeds(ctx context.Context, feeds []store.FeedState) error {
 			if err := saveFeedState(ctx, tx, st); err != nil {
 				return fmt.Errorf("feed %q: %w", st.Feed, err)
 			}
+			if _, err := tx.ExecContext(ctx, `UPDATE feeds SET schedule_state = ? WHERE name = ?`, nullText(st.Schedule), st.Feed); err != nil {
+				return fmt.Errorf("feed %q: %w", st.Feed, err)
+			}
 		}
 		return nil
 	})

@@ -11,7 +11,7 @@ import (
 
 const feedColumns = `f.name, f.etag, f.last_modified, f.last_poll_ms, f.last_success_ms,
 	f.consecutive_errors, f.last_error, f.baselined, f.failing_since_ms, f.health_alerted,
-	(SELECT COUNT(*) FROM items i WHERE i.feed = f.name)`
+	(SELECT COUNT(*) FROM items i WHERE i.feed = f.name), f.schedule_state`
 
 // store.FeedState returns the saved state of one feed. A feed never saved gives
 // a store.FeedState with only Feed set and Known false, and no error.
@@ -59,6 +59,27 @@ func (s *Store) SaveFeedState(ctx context.Context, st store.FeedState) error {
 	return nil
 }
 
+// SaveScheduleState keeps what a feed's adaptive schedule learned.
+func (s *Store) SaveScheduleState(ctx context.Context, feed string, state []byte) error {
+	if feed == "" {
+		return errors.New("save schedule state: empty feed name")
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO feeds (name, schedule_state) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET schedule_state = excluded.schedule_state`, feed, nullText(state))
+	if err != nil {
+		return fmt.Errorf("feed %q: save schedule state: %w", feed, err)
+	}
+	return nil
+}
+
+// nullText stores bytes as text, and none as NULL.
+func nullText(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
 func saveFeedState(ctx context.Context, q querier, st store.FeedState) error {
 	if st.Feed == "" {
 		return errors.New("empty feed name")
@@ -91,9 +112,10 @@ func scanFeedState(sc scanner) (store.FeedState, error) {
 	var (
 		st                                  store.FeedState
 		lastPoll, lastSuccess, failingSince sql.NullInt64
+		schedule                            sql.NullString
 	)
 	err := sc.Scan(&st.Feed, &st.ETag, &st.LastModified, &lastPoll, &lastSuccess,
-		&st.ConsecutiveErrors, &st.LastError, &st.Baselined, &failingSince, &st.HealthAlerted, &st.Items)
+		&st.ConsecutiveErrors, &st.LastError, &st.Baselined, &failingSince, &st.HealthAlerted, &st.Items, &schedule)
 	if err != nil {
 		return store.FeedState{}, err
 	}
@@ -101,5 +123,8 @@ func scanFeedState(sc scanner) (store.FeedState, error) {
 	st.LastPoll = fromMS(lastPoll)
 	st.LastSuccess = fromMS(lastSuccess)
 	st.FailingSince = fromMS(failingSince)
+	if schedule.Valid {
+		st.Schedule = []byte(schedule.String)
+	}
 	return st, nil
 }

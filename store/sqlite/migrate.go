@@ -121,6 +121,13 @@ var migrations = []migration{
 			`CREATE INDEX items_last_seen ON items (feed, last_seen_ms)`,
 		},
 	},
+	{
+		// An adaptive schedule's learning spans restarts (SaveScheduleState).
+		name: "feeds: what an adaptive schedule learned",
+		stmts: []string{
+			`ALTER TABLE feeds ADD COLUMN schedule_state TEXT`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.

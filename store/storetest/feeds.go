@@ -101,3 +101,38 @@ func testFeedStatesListsEveryFeedByNameWithItsItems(t *testing.T, open Open) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+// testScheduleStateSpansRestartsAndPolls: what an adaptive schedule
+// learned is kept for a feed never polled, read back after a restart, and
+// left as it is by the polls' own saves.
+func testScheduleStateSpansRestartsAndPolls(t *testing.T, open Open) {
+	s, reopen := open(t)
+	ctx := t.Context()
+	learned := []byte(`{"v":1,"counts":[1,2,3],"spent_today":7}`)
+	if err := s.SaveScheduleState(ctx, "mid-telegram", learned); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveFeedState(ctx, store.FeedState{Feed: "mid-telegram", LastPoll: t0, Baselined: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Record(ctx, store.RecordBatch{Feed: "mid-telegram", State: store.FeedState{Feed: "mid-telegram", LastPoll: t0.Add(time.Minute)},
+		Items: []attache.Item{{Key: "k1", Story: "s1"}}, Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveScheduleState(ctx, "", learned); err == nil {
+		t.Error("a schedule state saved for an empty feed name")
+	}
+	s.Close()
+	again := reopen(t)
+	got, err := again.FeedState(ctx, "mid-telegram")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got.Schedule) != string(learned) || !got.LastPoll.Equal(t0.Add(time.Minute).Truncate(time.Millisecond)) {
+		t.Errorf("after polls and a restart: schedule %q, last poll %v; want %q and the last poll's", got.Schedule, got.LastPoll, learned)
+	}
+	other, err := again.FeedState(ctx, "kremlin-en")
+	if err != nil || other.Schedule != nil {
+		t.Errorf("a feed without one has schedule %q (%v)", other.Schedule, err)
+	}
+}

@@ -30,6 +30,7 @@ func Run(t *testing.T, open Open) {
 		{"FeedState", testFeedState},
 		{"SaveFeedStateRefusesAnEmptyName", testSaveFeedStateRefusesAnEmptyName},
 		{"FeedStatesListsEveryFeedByNameWithItsItems", testFeedStatesListsEveryFeedByNameWithItsItems},
+		{"ScheduleStateSpansRestartsAndPolls", testScheduleStateSpansRestartsAndPolls},
 		{"Unseen", testUnseen},
 		{"ItemsSinceRoundTripsEveryField", testItemsSinceRoundTripsEveryField},
 		{"ItemsSinceGoesByFirstSight", testItemsSinceGoesByFirstSight},
