@@ -65,7 +65,7 @@ func (d *daemon) schedule(cfg *config.Config) error {
 		}
 	} else {
 		sched, err = watcher.NewScheduler(d.work, d.poller, cfg.Feeds,
-			watcher.ScheduleOptions{Default: cfg.Schedule, Location: cfg.Timezone, Logger: d.log})
+			watcher.ScheduleOptions{Default: cfg.Schedule, Location: cfg.Timezone, Logger: d.log, Learned: d.store})
 	}
 	if err != nil {
 		return err
@@ -153,6 +153,18 @@ func (d *daemon) apply(cfg *config.Config) error {
 	}
 	if d.replica == nil {
 		d.pollNow(fresh) // a new feed starts with its baseline now, not at its first turn
+	}
+	return nil
+}
+
+// adaptive says where the adaptive schedules stand; none with replicas,
+// which refuse them.
+func (d *daemon) adaptive() []watcher.AdaptiveStatus {
+	d.mu.Lock()
+	sched := d.sched
+	d.mu.Unlock()
+	if s, ok := sched.(*watcher.Scheduler); ok {
+		return s.Adaptive()
 	}
 	return nil
 }

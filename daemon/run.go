@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 		queue = d.replica.queue
 	}
 	reg, m := d.instrument()
-	disp, err := dispatcher(work, cfg, queue, opts, observeDelivery(m))
+	disp, err := dispatcher(work, cfg, queue, opts, observeDelivery(m), observeAlerted(m))
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/metrics"
+	"github.com/attache-dev/attache/metrics/tta"
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/watcher"
 	"github.com/attache-dev/attache/web"
@@ -37,6 +39,13 @@ func (d *daemon) instrument() (*prometheus.Registry, *metrics.Metrics) {
 		}
 		return out, err
 	}, nil)
+	m.WatchPolling(func() []metrics.PollingStat {
+		var out []metrics.PollingStat
+		for _, a := range d.adaptive() {
+			out = append(out, metrics.PollingStat{Feed: a.Feed, SpentToday: a.SpentToday, SpentYesterday: a.SpentYesterday, Budget: a.Budget, Next: a.Next})
+		}
+		return out
+	})
 	if d.replica != nil {
 		m.WatchReplicas(d.replica.list, func() string { return configHash(d.config()) })
 	}
@@ -85,7 +94,32 @@ func observePoll(m *metrics.Metrics) func(watcher.PollResult, time.Duration) {
 		for dest, n := range r.QueuedTo {
 			m.Queued(dest, n)
 		}
+		if r.Alerted > 0 {
+			m.Committed(r.Feed, r.Alerted, r.Committed)
+		}
 	}
+}
+
+// observeAlerted feeds every delivered alert's time to alert to the
+// metrics. The alert's queue time is its poll's start, the item's first
+// sight; feed-health alerts are not news and are left out.
+func observeAlerted(m *metrics.Metrics) func(attache.Alert, time.Time) {
+	return func(a attache.Alert, at time.Time) {
+		if len(a.Matches) == 0 || a.Matches[0].Rule == watcher.HealthRule {
+			return
+		}
+		m.Alerted(a.Item.Feed, timeline(a, at))
+	}
+}
+
+// timeline is an alert's times: an undated item counts as published when
+// first seen.
+func timeline(a attache.Alert, delivered time.Time) tta.Timeline {
+	t := tta.Timeline{FirstSeen: a.Queued, Queued: a.Queued, Delivered: delivered}
+	if !a.Item.DateMissing {
+		t.Published = a.Item.Published
+	}
+	return t
 }
 
 // observeDelivery feeds the dispatcher's outcomes to the metrics.
@@ -114,6 +148,15 @@ func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, err
 			}
 			return names
 		},
+	}
+	opts.TimeToAlert = d.timesToAlert
+	opts.Polling = func() []web.Polling {
+		var out []web.Polling
+		for _, a := range d.adaptive() {
+			out = append(out, web.Polling{Feed: a.Feed, Next: a.Next, Reason: a.Reason,
+				SpentToday: a.SpentToday, SpentYesterday: a.SpentYesterday, Budget: a.Budget})
+		}
+		return out
 	}
 	if d.replica != nil {
 		opts.Replicas = d.replica.list

@@ -3,11 +3,11 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"github.com/attache-dev/attache/config"
 	"sync"
 	"time"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/watcher"
 )
 

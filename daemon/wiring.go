@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/notify/console"
@@ -89,7 +90,7 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store
 
 // dispatcher sets up delivery to every configured destination, and queues
 // again the alerts a stop left in flight.
-func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, opts Options, observe func(string, notify.Counts)) (*notify.Dispatcher, error) {
+func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, opts Options, observe func(string, notify.Counts), delivered func(attache.Alert, time.Time)) (*notify.Dispatcher, error) {
 	var look time.Duration // the dispatcher's default
 	if _, leased := queue.(*postgres.Dispatch); leased {
 		// A replica looks for destinations to take over at least every
@@ -102,7 +103,7 @@ func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, opt
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, configErr(err)
 	}
-	d, err := notify.NewDispatcher(queue, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe, PollInterval: look})
+	d, err := notify.NewDispatcher(queue, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe, Delivered: delivered, PollInterval: look})
 	if err != nil {
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, err

@@ -82,6 +82,8 @@ type Metrics struct {
 	reloads    *prometheus.CounterVec
 	lastReload prometheus.Gauge
 
+	tta *prometheus.HistogramVec
+
 	// mu guards the names of the configuration last given to Init.
 	mu           sync.Mutex
 	feeds        map[string]bool
@@ -141,6 +143,7 @@ func New(reg prometheus.Registerer, b BuildInfo) *Metrics {
 			Namespace: namespace, Name: "config_last_reload_success_timestamp_seconds",
 			Help: "When the configuration was last loaded successfully, as a Unix time.",
 		}),
+		tta:          newTimeToAlert(),
 		feeds:        map[string]bool{},
 		rules:        map[string]bool{},
 		destinations: map[string]bool{},
@@ -157,7 +160,7 @@ func New(reg prometheus.Registerer, b BuildInfo) *Metrics {
 	m.reloads.WithLabelValues(ReloadError)
 
 	reg.MustRegister(m.polls, m.pollDuration, m.itemsNew, m.lastSuccess, m.matches,
-		m.queued, m.delivered, m.retried, m.dead, m.reloads, m.lastReload, buildInfo)
+		m.queued, m.delivered, m.retried, m.dead, m.reloads, m.lastReload, m.tta, buildInfo)
 	return m
 }
 
@@ -235,6 +238,7 @@ func (m *Metrics) forgetFeed(feed string) {
 	m.pollDuration.DeleteLabelValues(feed)
 	m.itemsNew.DeleteLabelValues(feed)
 	m.lastSuccess.DeleteLabelValues(feed)
+	m.tta.DeletePartialMatch(prometheus.Labels{labelFeed: feed})
 }
 
 func (m *Metrics) forgetDestination(dest string) {

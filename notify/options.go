@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/internal/retry"
 )
 
@@ -42,6 +43,10 @@ type Options struct {
 
 	// Observe, when set, is told what each send did, for metrics.
 	Observe func(dest string, c Counts)
+	// Delivered, when set, is told of each alert a send delivered and
+	// when, for the time to alert. (An alert found at its destination after
+	// a send of unknown outcome is not told: when it arrived is not known.)
+	Delivered func(a attache.Alert, at time.Time)
 
 	// Concurrency bounds how many destinations are served at once; 8 by
 	// default. Destinations beyond it wait for a free slot, not for a

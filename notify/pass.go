@@ -171,6 +171,9 @@ func (d *Dispatcher) record(mctx context.Context, shuttingDown bool, dest string
 			return Counts{}, err
 		}
 		d.log.delivered(l, dest, a)
+		if d.opts.Delivered != nil {
+			d.opts.Delivered(a, now)
+		}
 		return Counts{Delivered: 1}, nil
 	}
 

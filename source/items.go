@@ -5,17 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/attache-dev/attache/source/hints"
-	"github.com/attache-dev/attache/source/telegram"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/attache-dev/attache/source/scrape"
-
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/source/hints"
+	"github.com/attache-dev/attache/source/scrape"
+	"github.com/attache-dev/attache/source/telegram"
 )
 
 // Result is what one poll of a feed gave.

@@ -33,7 +33,7 @@ func TestAdaptiveLoopHonoursServerHints(t *testing.T) {
 			ts := serve(t, func(w http.ResponseWriter, r *http.Request) { tt.handle(w) })
 			f := attache.Feed{Name: "f", URL: ts.URL, Schedule: attache.ScheduleAdaptive,
 				Adaptive: &attache.AdaptiveSpec{MinInterval: time.Minute, MaxInterval: 30 * time.Minute}}
-			l, err := newAdaptiveLoop(context.Background(), fx.p, f, nil)
+			l, err := newAdaptiveLoop(context.Background(), fx.p, f, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -43,5 +43,44 @@ func TestAdaptiveLoopHonoursServerHints(t *testing.T) {
 				t.Errorf("next poll in %v (%s), want at least %v", wait, d.Reason, tt.atLeast)
 			}
 		})
+	}
+}
+
+// TestAdaptiveLearningSpansARestart: what a feed's schedule learned from
+// its polls is kept in the store, and a new loop (a restarted daemon)
+// starts from it: the same requests spent, the same items learned from.
+func TestAdaptiveLearningSpansARestart(t *testing.T) {
+	fx := newPollFixture(t, 0)
+	srv := &feedServer{}
+	srv.set(rss(old(1), old(2), old(3)))
+	ts := serve(t, srv.handler)
+	f := attache.Feed{Name: "f", URL: ts.URL, Schedule: attache.ScheduleAdaptive}
+	first, err := newAdaptiveLoop(context.Background(), fx.p, f, nil, fx.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		first.observe(time.Now(), fx.p.Poll(context.Background(), f))
+		first.save()
+	}
+	srv.set(rss(old(0), old(1), old(2), old(3)))
+	first.observe(time.Now(), fx.p.Poll(context.Background(), f))
+	first.save()
+	want := first.sched.State()
+	if want.Polls != 4 || want.SpentToday != 4 {
+		t.Fatalf("learned %d polls, %d spent today; want 4", want.Polls, want.SpentToday)
+	}
+
+	again, err := newAdaptiveLoop(context.Background(), fx.p, f, nil, fx.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := again.sched.State()
+	if got.Polls != want.Polls || got.Items != want.Items || got.SpentToday != want.SpentToday || !got.LastPoll.Equal(want.LastPoll) {
+		t.Errorf("after a restart: polls %d, items %.2f, spent %d, last poll %v; want %d, %.2f, %d, %v",
+			got.Polls, got.Items, got.SpentToday, got.LastPoll, want.Polls, want.Items, want.SpentToday, want.LastPoll)
+	}
+	if st := first.status(); st.SpentToday != 4 || st.Next.IsZero() || st.Budget != 144 {
+		t.Errorf("status %+v: want 4 spent of 144 and a next poll", st)
 	}
 }

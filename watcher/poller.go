@@ -113,6 +113,12 @@ type PollResult struct {
 	// Flooded is the number of new items recorded without alerts by the
 	// flood guard; 0 when it did not act.
 	Flooded int
+	// Alerted counts the rules' alerts the poll queued (health alerts
+	// left out), and Committed is how long after the poll began (the
+	// items' first sight) they were committed: the queue stage of their
+	// time to alert.
+	Alerted   int
+	Committed time.Duration
 }
 
 // Log keys.

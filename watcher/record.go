@@ -136,7 +136,11 @@ func (p *Poller) record(ctx context.Context, state State, f attache.Feed, st sto
 		return out
 	}
 	out.Queued = len(queued)
+	out.Committed = p.now().Sub(now)
 	for _, a := range queued {
+		if len(a.Matches) > 0 && a.Matches[0].Rule != HealthRule {
+			out.Alerted++
+		}
 		if out.QueuedTo == nil {
 			out.QueuedTo = map[string]int{}
 		}

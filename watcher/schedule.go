@@ -50,6 +50,9 @@ type ScheduleOptions struct {
 	Default  string         // spec for feeds without their own
 	Location *time.Location // for cron specs; UTC when nil
 	Logger   *slog.Logger
+	// Learned keeps what adaptive schedules learn across restarts; nil
+	// keeps it in memory only.
+	Learned ScheduleStore
 }
 
 // NewScheduler schedules a poll of every feed. A poll that is still running
@@ -70,7 +73,7 @@ func NewScheduler(ctx context.Context, p *Poller, feeds []attache.Feed, opts Sch
 			spec = opts.Default
 		}
 		if spec == attache.ScheduleAdaptive {
-			l, err := newAdaptiveLoop(ctx, p, f, opts.Logger)
+			l, err := newAdaptiveLoop(ctx, p, f, opts.Logger, opts.Learned)
 			if err != nil {
 				return nil, fmt.Errorf("feed %q: adaptive schedule: %w", f.Name, err)
 			}
@@ -94,6 +97,16 @@ func (s *Scheduler) Start() {
 	for _, l := range s.loops {
 		s.running.Go(func() { l.run(s.stop) })
 	}
+}
+
+// Adaptive says where each adaptive feed's schedule stands, in the
+// configuration's order.
+func (s *Scheduler) Adaptive() []AdaptiveStatus {
+	out := make([]AdaptiveStatus, len(s.loops))
+	for i, l := range s.loops {
+		out[i] = l.status()
+	}
+	return out
 }
 
 // LastBeat is when the scheduler last ran its heartbeat job: a scheduler

@@ -69,3 +69,30 @@ func TestStatusPageOfOneProcessHasNoReplicas(t *testing.T) {
 		t.Error("a page without a shared state shows a replicas section")
 	}
 }
+
+func TestStatusPageShowsAdaptivePollingAndTimeToAlert(t *testing.T) {
+	s := openStore(t)
+	h := web.New(s, web.Options{Now: func() time.Time { return now },
+		Polling: func() []web.Polling {
+			return []web.Polling{
+				{Feed: "mid-telegram", Next: now.Add(90 * time.Second), Reason: "burst", SpentToday: 61, SpentYesterday: 140, Budget: 144},
+				{Feed: "belta-ru", Next: now.Add(20 * time.Minute), Reason: "budget", SpentToday: 150, Budget: 144},
+			}
+		},
+		TimeToAlert: func(context.Context, time.Time) ([]web.TimeToAlert, error) {
+			return []web.TimeToAlert{{Feed: "mid-telegram", Median: 75 * time.Second, P95: 4*time.Minute + 10*time.Second, Alerts: 12},
+				{Feed: "belta-ru", Median: 9 * time.Minute, P95: 2*time.Hour + 5*time.Minute, Alerts: 3}}, nil
+		}})
+	doc, err := html.Parse(strings.NewReader(body(t, get(t, h, http.MethodGet, "/"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	polling := rowsOf(t, doc, "polling")
+	if len(polling) != 2 || polling[0][0] != "mid-telegram" || polling[0][2] != "burst" || polling[0][3] != "61 of 144" || polling[1][3] != "150 of 144" {
+		t.Errorf("polling rows %q", polling)
+	}
+	tta := rowsOf(t, doc, "time-to-alert")
+	if len(tta) != 2 || tta[0][1] != "1m 15s" || tta[0][2] != "4m 10s" || tta[1][2] != "2h 5m" || tta[1][3] != "3" {
+		t.Errorf("time-to-alert rows %q", tta)
+	}
+}

@@ -47,6 +47,13 @@ type page struct {
 	Rules    []ruleRow
 	RulesErr string
 
+	// Polling lists the adaptive schedules; TTA the last day's times to
+	// alert by source. HasTTA says the section is shown.
+	Polling []pollingRow
+	TTA     []ttaRow
+	TTAErr  string
+	HasTTA  bool
+
 	// Replicas is set with a shared state: every process sharing it.
 	Replicas    []replicaRow
 	ReplicasErr string
@@ -161,6 +168,17 @@ func (s *server) status(w http.ResponseWriter, r *http.Request) {
 		p.Rules = ruleRows(s.rules, counts)
 	}
 
+	if s.polling != nil {
+		p.Polling = s.pollingRows(s.polling(), now)
+	}
+	if s.timeToAlert != nil {
+		p.HasTTA = true
+		if ts, err := s.timeToAlert(ctx, now); err != nil {
+			p.TTAErr = fail("times to alert", err)
+		} else {
+			p.TTA = ttaRows(ts)
+		}
+	}
 	if s.replicas != nil {
 		p.Shared = true
 		if rs, err := s.replicas(ctx); err != nil {

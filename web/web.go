@@ -57,6 +57,11 @@ type Options struct {
 	// what the source knows.
 	Feeds func() []string
 	Rules func() []string
+	// Polling says where each adaptive schedule stands, and TimeToAlert
+	// reads each source's times to alert over the last day; nil leaves
+	// their sections out.
+	Polling     func() []Polling
+	TimeToAlert func(ctx context.Context, now time.Time) ([]TimeToAlert, error)
 	// Replicas, with a state shared by several processes, reads them and
 	// their leases for the status page; OwnReplica and OwnConfigHash say
 	// which of them serves the page and what configuration it runs. Nil:
@@ -100,6 +105,8 @@ type server struct {
 	replicas      func(ctx context.Context) ([]store.Replica, error)
 	ownReplica    func() string
 	ownConfigHash func() string
+	polling       func() []Polling
+	timeToAlert   func(ctx context.Context, now time.Time) ([]TimeToAlert, error)
 }
 
 // New returns the handler of attaché's HTTP endpoints:
@@ -123,6 +130,7 @@ func New(src Source, opts Options) http.Handler {
 		metrics: opts.Registry != nil,
 
 		replicas: opts.Replicas, ownReplica: opts.OwnReplica, ownConfigHash: opts.OwnConfigHash,
+		polling: opts.Polling, timeToAlert: opts.TimeToAlert,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
