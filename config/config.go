@@ -36,6 +36,8 @@ type Config struct {
 	// State is the SQLite file, resolved against the folder of Path, or a
 	// postgres:// URL (IsPostgres) for a state shared by replicas.
 	State string
+	// WebSub, when set, subscribes feeds that name a hub to its pushes.
+	WebSub *WebSub
 	// LeaseTTL is how long a replica's leases on feeds and destinations
 	// last without renewal, with a PostgreSQL state.
 	LeaseTTL time.Duration

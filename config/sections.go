@@ -12,7 +12,7 @@ import (
 
 // Keys of each mapping, in the order the documentation gives them.
 var (
-	topKeys  = []string{"state", "lease_ttl", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
+	topKeys  = []string{"state", "lease_ttl", "websub", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
 	httpKeys = []string{"timeout", "max_body", "max_text", "user_agent", "deny_private"}
 	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "timezone", "tags", "html", "telegram", "sitemap", "json"}
 	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit"}
@@ -80,6 +80,9 @@ func (l *loader) top(root *yaml.Node) {
 	l.adaptive("", m, &c.Adaptive)
 	if f, ok := m["http"]; ok {
 		l.http(f.val)
+	}
+	if f, ok := m["websub"]; ok {
+		l.websub(f.val)
 	}
 	if f, ok := m["feeds"]; ok {
 		l.feeds(f.val)

@@ -16,6 +16,7 @@ import (
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/source/websub"
 	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/watcher"
 )
@@ -40,6 +41,8 @@ type daemon struct {
 	// replica is set when the state is shared (PostgreSQL): feeds are
 	// then polled under leases, and alerts sent under destination leases.
 	replica *replica
+	// websub is set when hubs push feeds' updates (the websub section).
+	websub *websub.Subscriber
 
 	mu    sync.Mutex // guards cfg and sched
 	cfg   *config.Config
@@ -65,7 +68,7 @@ func (d *daemon) schedule(cfg *config.Config) error {
 		}
 	} else {
 		sched, err = watcher.NewScheduler(d.work, d.poller, cfg.Feeds,
-			watcher.ScheduleOptions{Default: cfg.Schedule, Location: cfg.Timezone, Logger: d.log, Learned: d.store})
+			watcher.ScheduleOptions{Default: cfg.Schedule, Location: cfg.Timezone, Logger: d.log, Learned: d.store, PushUntil: d.pushUntil()})
 	}
 	if err != nil {
 		return err
@@ -155,6 +158,14 @@ func (d *daemon) apply(cfg *config.Config) error {
 		d.pollNow(fresh) // a new feed starts with its baseline now, not at its first turn
 	}
 	return nil
+}
+
+// pushUntil is the subscriber's PushUntil, or nil without WebSub.
+func (d *daemon) pushUntil() func(string, time.Time) time.Time {
+	if d.websub == nil {
+		return nil
+	}
+	return d.websub.PushUntil
 }
 
 // adaptive says where the adaptive schedules stand; none with replicas,

@@ -61,6 +61,10 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 		d.summary.add(r)
 	})
 	d.checkStateAtStart(ctx)
+	if err := d.setUpWebSub(cfg); err != nil {
+		log.Error("cannot set up WebSub", "error", err)
+		return err
+	}
 	if err := d.schedule(cfg); err != nil {
 		log.Error("cannot schedule the feeds", "error", err)
 		return configErr(err)
@@ -88,6 +92,9 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	wg.Go(func() { prune(work, d, ctx.Done()) })
 	wg.Go(func() { d.watchStateFile(ctx.Done()) })
 	wg.Go(func() { d.logSummaries(ctx.Done(), disp) })
+	if d.websub != nil {
+		wg.Go(func() { d.runWebSub(work, ctx.Done()) })
+	}
 	d.logStillFailing(ctx)
 	log.Info("attache started", "config", cfg.Path, "state", config.StateLabel(cfg.State), "feeds", len(cfg.Feeds),
 		"rules", len(cfg.Rules), "destinations", len(cfg.Destinations))

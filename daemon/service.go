@@ -163,7 +163,14 @@ func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, err
 		opts.OwnReplica = func() string { return d.replica.id }
 		opts.OwnConfigHash = func() string { return configHash(d.config()) }
 	}
-	h := web.New(d.store, opts)
+	var h http.Handler = web.New(d.store, opts)
+	if d.websub != nil {
+		// Hubs reach the subscriber at the callback URL's path and below.
+		mux := http.NewServeMux()
+		mux.Handle(callbackPath(d.config())+"/", d.websub)
+		mux.Handle("/", h)
+		h = mux
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--listen %s: %w", addr, err)

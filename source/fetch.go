@@ -101,6 +101,9 @@ type Response struct {
 	// Hints are what the answer's headers say of when to ask again
 	// (Retry-After, Cache-Control, Expires).
 	Hints hints.Hints
+	// Link holds the answer's Link headers (RFC 8288), where a feed may
+	// name its WebSub hub.
+	Link []string
 }
 
 // Fetcher fetches feeds over HTTP(S) and from local files, within bounds.
@@ -110,6 +113,11 @@ type Fetcher struct {
 	client *http.Client
 	slots  hostSlots // item pages in flight per host (Follow)
 }
+
+// Client is the fetcher's HTTP client, for other requests to the sources'
+// side, such as a WebSub hub's: they get the same timeout, proxy rules and
+// deny_private.
+func (f *Fetcher) Client() *http.Client { return f.client }
 
 // NewFetcher returns a Fetcher with its own http.Client.
 func NewFetcher(opts Options) *Fetcher {
@@ -215,6 +223,7 @@ func (f *Fetcher) fetchWith(ctx context.Context, source string, cond Conditional
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
 		Hints:        hints.FromHeader(resp.Header, f.opts.Now()),
+		Link:         resp.Header.Values("Link"),
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:

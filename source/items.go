@@ -100,6 +100,22 @@ func (f *Fetcher) ItemsSince(ctx context.Context, src attache.Feed, r Reader, co
 	return res, nil
 }
 
+// ReadPushed reads a feed document a WebSub hub pushed for src, within the
+// same size and text bounds as a fetched one.
+func (f *Fetcher) ReadPushed(src attache.Feed, body []byte, contentType string, now time.Time) ([]attache.Item, error) {
+	if int64(len(body)) > f.opts.MaxBody {
+		return nil, fmt.Errorf("feed %q: pushed content: %w: %d bytes, the limit is %d", src.Label(), ErrTooLarge, len(body), f.opts.MaxBody)
+	}
+	items, err := ParseItems(&Response{URL: src.URL, Body: body, ContentType: contentType}, src, now)
+	if err != nil {
+		return nil, fmt.Errorf("feed %q: pushed content: %w", src.Label(), err)
+	}
+	for i := range items {
+		capText(&items[i], f.opts.MaxText)
+	}
+	return items, nil
+}
+
 // capText cuts each text field of it to max bytes, at a character
 // boundary, so that what is kept and analysed is bounded whatever a
 // source sends.

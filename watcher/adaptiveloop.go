@@ -26,6 +26,8 @@ type adaptiveLoop struct {
 	feed    attache.Feed
 	log     *slog.Logger
 	learned ScheduleStore // may be nil
+	// pushUntil, when set, says until when a hub pushes the feed.
+	pushUntil func(feed string, now time.Time) time.Time
 	mu      sync.Mutex
 	sched   *adaptive.Schedule
 	last    adaptive.Decision
@@ -113,6 +115,9 @@ func (l *adaptiveLoop) observe(at time.Time, r PollResult) adaptive.Decision {
 	}
 	if o.Outcome != 0 {
 		l.sched.Observe(o)
+	}
+	if l.pushUntil != nil {
+		l.sched.Push(l.pushUntil(l.feed.Name, time.Now()))
 	}
 	d := l.sched.Decide(time.Now())
 	if o.Outcome == 0 {

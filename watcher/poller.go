@@ -119,6 +119,8 @@ type PollResult struct {
 	// time to alert.
 	Alerted   int
 	Committed time.Duration
+	// Pushed says the content came from a WebSub hub, not a request.
+	Pushed bool
 }
 
 // Log keys.

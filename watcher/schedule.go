@@ -53,6 +53,10 @@ type ScheduleOptions struct {
 	// Learned keeps what adaptive schedules learn across restarts; nil
 	// keeps it in memory only.
 	Learned ScheduleStore
+	// PushUntil says until when a hub pushes a feed's updates (WebSub):
+	// meanwhile its adaptive schedule polls only at max_interval, as a
+	// fallback. Nil: no feed is pushed.
+	PushUntil func(feed string, now time.Time) time.Time
 }
 
 // NewScheduler schedules a poll of every feed. A poll that is still running
@@ -77,6 +81,7 @@ func NewScheduler(ctx context.Context, p *Poller, feeds []attache.Feed, opts Sch
 			if err != nil {
 				return nil, fmt.Errorf("feed %q: adaptive schedule: %w", f.Name, err)
 			}
+			l.pushUntil = opts.PushUntil
 			s.loops = append(s.loops, l)
 			continue
 		}
