@@ -28,9 +28,9 @@ type adaptiveLoop struct {
 	learned ScheduleStore // may be nil
 	// pushUntil, when set, says until when a hub pushes the feed.
 	pushUntil func(feed string, now time.Time) time.Time
-	mu      sync.Mutex
-	sched   *adaptive.Schedule
-	last    adaptive.Decision
+	mu        sync.Mutex
+	sched     *adaptive.Schedule
+	last      adaptive.Decision
 }
 
 // ScheduleStore keeps what adaptive schedules learned; the store provides
