@@ -15,10 +15,13 @@ const (
 	AlertInFlight  AlertStatus = "in_flight"
 	AlertDelivered AlertStatus = "delivered"
 	AlertDead      AlertStatus = "dead"
+	// AlertMuted: a mute of its rule or source was active when it was due;
+	// it is never sent, not even after the mute ends.
+	AlertMuted AlertStatus = "muted"
 )
 
 // AlertStatuses lists every status, in the order of an alert's life.
-var AlertStatuses = []AlertStatus{AlertQueued, AlertInFlight, AlertDelivered, AlertDead}
+var AlertStatuses = []AlertStatus{AlertQueued, AlertInFlight, AlertDelivered, AlertDead, AlertMuted}
 
 // Alert is one message to one destination about one item, naming every rule
 // that matched the item and had not yet been alerted there.

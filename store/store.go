@@ -138,6 +138,25 @@ type Store interface {
 	// MarkUnknown counts it, and the dispatcher looks for it at the
 	// destination before sending it again, where it can.
 	RequeueInFlight(ctx context.Context) (int, error)
+	// MarkMuted records that a queued alert is not sent because a mute
+	// silences it (text says which). It is kept, like a dead alert, until
+	// pruned, and never sent.
+	MarkMuted(ctx context.Context, id string, text string) error
+
+	// Mutes and feedback, from Slack (notify/slack/interact).
+
+	// SetMute records m, replacing the mute of the same kind and name.
+	SetMute(ctx context.Context, m attache.Mute) error
+	// Unmute ends the mute of kind and name, and reports whether one was
+	// active at now.
+	Unmute(ctx context.Context, kind attache.MuteKind, name string, now time.Time) (bool, error)
+	// ActiveMutes lists the mutes active at now, by kind and name.
+	ActiveMutes(ctx context.Context, now time.Time) ([]attache.Mute, error)
+	// AddFeedback records verdicts, one per alert, rule and reader: a
+	// reader who changes their mind replaces their verdict.
+	AddFeedback(ctx context.Context, fb []attache.Feedback) error
+	// RuleFeedback counts each rule's verdicts given at or after since.
+	RuleFeedback(ctx context.Context, since time.Time) (map[string]FeedbackCount, error)
 
 	// Reports, for metrics and the status page.
 

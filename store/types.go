@@ -121,6 +121,9 @@ type PruneResult struct {
 	Items   int64 // seen items, with their text
 	Alerts  int64 // delivered and dead alerts
 	Alerted int64 // records of a rule having alerted a story to a destination
+	// Feedback counts readers' verdicts older than the retention; Mutes,
+	// mutes that ended before it.
+	Feedback, Mutes int64
 }
 
 // QueueStat sums up one destination's alerts.
@@ -130,6 +133,7 @@ type QueueStat struct {
 	InFlight    int
 	Delivered   int // within retention
 	Dead        int // within retention
+	Muted       int // within retention
 	// OldestQueued is when the oldest alert still queued was queued; zero
 	// when none is. Its age is the best single sign of a stuck destination.
 	OldestQueued time.Time
@@ -156,4 +160,18 @@ type Replica struct {
 	// it holds, sorted.
 	LeasedFeeds  int
 	Destinations []string
+}
+
+// FeedbackCount is a rule's verdicts over a span.
+type FeedbackCount struct {
+	Useful, NotRelevant int
+}
+
+// Precision is the share of useful verdicts, and false when there is none.
+func (c FeedbackCount) Precision() (float64, bool) {
+	n := c.Useful + c.NotRelevant
+	if n == 0 {
+		return 0, false
+	}
+	return float64(c.Useful) / float64(n), true
 }

@@ -229,5 +229,13 @@ func (d *Dispatch) MarkDead(ctx context.Context, id string, errText string) erro
 	return d.s.MarkDead(ctx, id, errText)
 }
 
+// MarkMuted is the store's.
+func (d *Dispatch) MarkMuted(ctx context.Context, id string, text string) error {
+	d.mu.Lock()
+	delete(d.byID, id)
+	d.mu.Unlock()
+	return d.s.MarkMuted(ctx, id, text)
+}
+
 // RequeueInFlight does nothing: see Dispatch.
 func (d *Dispatch) RequeueInFlight(context.Context) (int, error) { return 0, nil }

@@ -185,6 +185,34 @@ var migrations = []migration{
 			`ALTER TABLE feeds ADD COLUMN schedule_state text`,
 		},
 	},
+	{
+		// Mutes and readers' verdicts from Slack; an alert a mute silenced
+		// is kept as muted.
+		name: "mutes, feedback, muted alerts",
+		stmts: []string{
+			`CREATE TABLE mutes (
+				kind   text COLLATE "C" NOT NULL CHECK (kind IN ('rule', 'source')),
+				name   text COLLATE "C" NOT NULL CHECK (name <> ''),
+				until  timestamptz NOT NULL,
+				by_who text        NOT NULL DEFAULT '',
+				reason text        NOT NULL DEFAULT '',
+				at     timestamptz NOT NULL,
+				PRIMARY KEY (kind, name)
+			)`,
+			`CREATE TABLE feedback (
+				alert_id text COLLATE "C" NOT NULL,
+				rule     text COLLATE "C" NOT NULL,
+				by_who   text COLLATE "C" NOT NULL,
+				verdict  text        NOT NULL CHECK (verdict IN ('useful', 'not_relevant')),
+				at       timestamptz NOT NULL,
+				PRIMARY KEY (alert_id, rule, by_who)
+			)`,
+			`CREATE INDEX feedback_at ON feedback (at)`,
+			`ALTER TABLE alerts DROP CONSTRAINT alerts_status_check`,
+			`ALTER TABLE alerts ADD CONSTRAINT alerts_status_check
+				CHECK (status IN ('queued', 'in_flight', 'delivered', 'dead', 'muted'))`,
+		},
+	},
 }
 
 // migrateLock is the first key of the advisory lock that serialises

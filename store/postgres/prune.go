@@ -24,7 +24,9 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 			query string
 		}{
 			{&r.Items, `DELETE FROM items WHERE COALESCE(last_seen, first_seen) < $1`},
-			{&r.Alerts, `DELETE FROM alerts WHERE status IN ('delivered', 'dead') AND queued < $1`},
+			{&r.Alerts, `DELETE FROM alerts WHERE status IN ('delivered', 'dead', 'muted') AND queued < $1`},
+			{&r.Feedback, `DELETE FROM feedback WHERE at < $1`},
+			{&r.Mutes, `DELETE FROM mutes WHERE until < $1`},
 			{&r.Alerted, `DELETE FROM alerted WHERE created < $1`},
 		}
 		for _, step := range steps {

@@ -124,6 +124,13 @@ func (s *Store) MarkDead(ctx context.Context, id string, errText string) error {
 		`status = 'dead', last_error = $3`, cleanText(errText))
 }
 
+// MarkMuted records that a queued alert is silenced by a mute and is never
+// to be sent.
+func (s *Store) MarkMuted(ctx context.Context, id string, text string) error {
+	return s.transition(ctx, id, "mark muted", []attache.AlertStatus{attache.AlertQueued},
+		`status = 'muted', last_error = $3`, cleanText(text))
+}
+
 // Requeue puts a dead alert back in the queue, due at now, as if queued
 // anew.
 func (s *Store) Requeue(ctx context.Context, id string, now time.Time) error {
@@ -217,6 +224,7 @@ func (s *Store) QueueStats(ctx context.Context) ([]store.QueueStat, error) {
 		COUNT(*) FILTER (WHERE status = 'in_flight'),
 		COUNT(*) FILTER (WHERE status = 'delivered'),
 		COUNT(*) FILTER (WHERE status = 'dead'),
+		COUNT(*) FILTER (WHERE status = 'muted'),
 		MIN(queued) FILTER (WHERE status = 'queued')
 		FROM alerts GROUP BY destination ORDER BY destination`)
 	if err != nil {
@@ -227,7 +235,7 @@ func (s *Store) QueueStats(ctx context.Context) ([]store.QueueStat, error) {
 			st     store.QueueStat
 			oldest *time.Time
 		)
-		err := row.Scan(&st.Destination, &st.Queued, &st.InFlight, &st.Delivered, &st.Dead, &oldest)
+		err := row.Scan(&st.Destination, &st.Queued, &st.InFlight, &st.Delivered, &st.Dead, &st.Muted, &oldest)
 		st.OldestQueued = fromTS(oldest)
 		return st, err
 	})

@@ -128,6 +128,61 @@ var migrations = []migration{
 			`ALTER TABLE feeds ADD COLUMN schedule_state TEXT`,
 		},
 	},
+	{
+		// Mutes and readers' verdicts from Slack; an alert a mute silenced
+		// is kept as muted. SQLite cannot change a CHECK: the alerts table
+		// is rebuilt with the new status allowed.
+		name: "mutes, feedback, muted alerts",
+		stmts: []string{
+			`CREATE TABLE mutes (
+				kind     TEXT   NOT NULL CHECK (kind IN ('rule', 'source')),
+				name     TEXT   NOT NULL CHECK (name <> ''),
+				until_ms BIGINT NOT NULL,
+				by_who   TEXT   NOT NULL DEFAULT '',
+				reason   TEXT   NOT NULL DEFAULT '',
+				at_ms    BIGINT NOT NULL,
+				PRIMARY KEY (kind, name)
+			)`,
+			`CREATE TABLE feedback (
+				alert_id TEXT   NOT NULL,
+				rule     TEXT   NOT NULL,
+				by_who   TEXT   NOT NULL,
+				verdict  TEXT   NOT NULL CHECK (verdict IN ('useful', 'not_relevant')),
+				at_ms    BIGINT NOT NULL,
+				PRIMARY KEY (alert_id, rule, by_who)
+			)`,
+			`CREATE INDEX feedback_at ON feedback (at_ms)`,
+			`CREATE TABLE alerts_new (
+				id              TEXT    NOT NULL PRIMARY KEY CHECK (id <> ''),
+				destination     TEXT    NOT NULL CHECK (destination <> ''),
+				feed            TEXT    NOT NULL,
+				item_key        TEXT    NOT NULL,
+				published_ms    BIGINT,
+				item            TEXT    NOT NULL,
+				matches         TEXT    NOT NULL,
+				queued_ms       BIGINT  NOT NULL,
+				status          TEXT    NOT NULL
+					CHECK (status IN ('queued', 'in_flight', 'delivered', 'dead', 'muted')),
+				attempts        INTEGER NOT NULL DEFAULT 0,
+				next_attempt_ms BIGINT  NOT NULL,
+				last_attempt_ms BIGINT,
+				last_error      TEXT    NOT NULL DEFAULT '',
+				delivered_ms    BIGINT,
+				unknown         INTEGER NOT NULL DEFAULT 0,
+				unknown_since_ms BIGINT,
+				severity        INTEGER NOT NULL DEFAULT 1
+			)`,
+			`INSERT INTO alerts_new (id, destination, feed, item_key, published_ms, item, matches, queued_ms, status,
+				attempts, next_attempt_ms, last_attempt_ms, last_error, delivered_ms, unknown, unknown_since_ms, severity)
+			SELECT id, destination, feed, item_key, published_ms, item, matches, queued_ms, status,
+				attempts, next_attempt_ms, last_attempt_ms, last_error, delivered_ms, unknown, unknown_since_ms, severity
+			FROM alerts`,
+			`DROP TABLE alerts`,
+			`ALTER TABLE alerts_new RENAME TO alerts`,
+			`CREATE INDEX alerts_due ON alerts (destination, status, next_attempt_ms)`,
+			`CREATE INDEX alerts_queued ON alerts (queued_ms)`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.

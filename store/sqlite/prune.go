@@ -33,8 +33,10 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 		args  []any
 	}{
 		{&r.Items, `DELETE FROM items WHERE COALESCE(last_seen_ms, first_seen_ms) < ?`, []any{ms}},
-		{&r.Alerts, `DELETE FROM alerts WHERE status IN (?, ?) AND queued_ms < ?`,
-			[]any{string(attache.AlertDelivered), string(attache.AlertDead), ms}},
+		{&r.Alerts, `DELETE FROM alerts WHERE status IN (?, ?, ?) AND queued_ms < ?`,
+			[]any{string(attache.AlertDelivered), string(attache.AlertDead), string(attache.AlertMuted), ms}},
+		{&r.Feedback, `DELETE FROM feedback WHERE at_ms < ?`, []any{ms}},
+		{&r.Mutes, `DELETE FROM mutes WHERE until_ms < ?`, []any{ms}},
 		{&r.Alerted, `DELETE FROM alerted WHERE created_ms < ?`, []any{ms}},
 	}
 	for _, step := range steps {

@@ -134,6 +134,13 @@ func (s *Store) MarkDead(ctx context.Context, id string, errText string) error {
 		string(attache.AlertDead), errText)
 }
 
+// MarkMuted records that a queued alert is silenced by a mute and is never
+// to be sent.
+func (s *Store) MarkMuted(ctx context.Context, id string, text string) error {
+	return s.transition(ctx, id, "mark muted", []attache.AlertStatus{attache.AlertQueued},
+		`status = ?, last_error = ?`, string(attache.AlertMuted), text)
+}
+
 // Requeue puts a dead alert back in the queue, due at now, as if queued
 // anew.
 func (s *Store) Requeue(ctx context.Context, id string, now time.Time) error {
@@ -243,6 +250,7 @@ func (s *Store) QueueStats(ctx context.Context) ([]store.QueueStat, error) {
 		SUM(CASE WHEN status = 'in_flight' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status = 'muted' THEN 1 ELSE 0 END),
 		MIN(CASE WHEN status = 'queued' THEN queued_ms END)
 		FROM alerts GROUP BY destination ORDER BY destination`)
 	if err != nil {
@@ -255,7 +263,7 @@ func (s *Store) QueueStats(ctx context.Context) ([]store.QueueStat, error) {
 			st     store.QueueStat
 			oldest sql.NullInt64
 		)
-		if err := rows.Scan(&st.Destination, &st.Queued, &st.InFlight, &st.Delivered, &st.Dead, &oldest); err != nil {
+		if err := rows.Scan(&st.Destination, &st.Queued, &st.InFlight, &st.Delivered, &st.Dead, &st.Muted, &oldest); err != nil {
 			return nil, fmt.Errorf("queue stats: %w", err)
 		}
 		st.OldestQueued = fromMS(oldest)
