@@ -1,6 +1,9 @@
 package attache
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // MuteKind says what a mute silences: one rule, or one source.
 type MuteKind string
@@ -98,4 +101,17 @@ type Feedback struct {
 	// By is the Slack user id of the reader.
 	By string
 	At time.Time
+}
+
+// DescribeMutes says which mutes silence an alert, for its record and the
+// log: "rule nato until 2026-12-03 14:00 UTC by U0123".
+func DescribeMutes(ms []Mute) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = string(m.Kind) + " " + m.Name + " until " + m.Until.UTC().Format("2006-01-02 15:04 MST")
+		if m.By != "" {
+			parts[i] += " by " + m.By
+		}
+	}
+	return strings.Join(parts, ", ")
 }

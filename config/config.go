@@ -36,6 +36,10 @@ type Config struct {
 	// State is the SQLite file, resolved against the folder of Path, or a
 	// postgres:// URL (IsPostgres) for a state shared by replicas.
 	State string
+	// SlackAdmins are the Slack user ids who may act on alerts (mute,
+	// feedback, /attache) besides the members of each destination's
+	// channel.
+	SlackAdmins []string
 	// WebSub, when set, subscribes feeds that name a hub to its pushes.
 	WebSub *WebSub
 	// LeaseTTL is how long a replica's leases on feeds and destinations
@@ -100,6 +104,10 @@ type Destination struct {
 	Token   Secret
 	Channel string
 	APIURL  string
+	// AppToken, on a TypeSlack destination, is the app-level token
+	// (xapp-…) that opens a Socket Mode connection: the alerts then carry
+	// mute menus and feedback buttons, and /attache answers.
+	AppToken Secret
 	// URL is the incoming webhook of TypeSlackWebhook.
 	URL Secret
 	// BurstLimit is the number of alerts in one cycle above which one

@@ -2,6 +2,7 @@ package config
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // destTypes lists the keys each destination type takes, type and
 // burst_limit included.
 var destTypes = map[string][]string{
-	TypeSlack:        {"type", "token", "channel", "api_url", "burst_limit"},
+	TypeSlack:        {"type", "token", "channel", "api_url", "burst_limit", "app_token"},
 	TypeSlackWebhook: {"type", "url", "burst_limit"},
 	TypeConsole:      {"type", "burst_limit"},
 }
@@ -96,6 +97,12 @@ func (l *loader) destination(path string, n *yaml.Node, m map[string]field, d *D
 		}
 		d.URL = u
 	}
+	if tok, tn, ok := secret("app_token"); ok {
+		if !strings.HasPrefix(tok.Value(), "xapp-") || strings.ContainsAny(tok.Value(), " \t\r\n") {
+			l.errorAt(tn, join(path, "app_token"), "want an app-level token, xapp-..., with connections:write (value not shown)")
+		}
+		d.AppToken = tok
+	}
 	if ch, cn, ok := l.str(path, m, "channel"); ok {
 		if ch == "" || strings.ContainsAny(ch, " \t\r\n") {
 			l.errorAt(cn, join(path, "channel"), "want a channel id such as C0123456789, or #name")
@@ -119,3 +126,6 @@ func (l *loader) destination(path string, n *yaml.Node, m map[string]field, d *D
 		}
 	}
 }
+
+// slackUserID is a Slack user id: U or W, then capitals and digits.
+var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)

@@ -17,7 +17,7 @@ func TestEachProblemIsReportedAtItsNodeWithItsMessage(t *testing.T) {
 	}{
 		{"an unknown top-level key names the known ones and the likely one",
 			"feed:\n  - name: f\n",
-			[]string{`1:1: unknown key "feed" (did you mean "feeds"?): known keys are state, lease_ttl, websub, schedule, timezone, backfill, retention, stale_after, max_new_items, min_interval, max_interval, budget, http, feeds, lists, destinations, default_notify, health_notify, rules`}},
+			[]string{`1:1: unknown key "feed" (did you mean "feeds"?): known keys are state, lease_ttl, websub, slack_admins, schedule, timezone, backfill, retention, stale_after, max_new_items, min_interval, max_interval, budget, http, feeds, lists, destinations, default_notify, health_notify, rules`}},
 		{"an unknown key of a feed names the feed's keys",
 			"feeds:\n  - name: f\n    url: https://e.org/feed\n    tag: [x]\n",
 			[]string{`4:5: feeds[0]: unknown key "tag" (did you mean "tags"?): known keys are name, url, lang, schedule, stale_after, max_new_items, min_interval, max_interval, budget, timezone, tags, html, telegram, sitemap, json`}},

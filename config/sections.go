@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -12,10 +13,10 @@ import (
 
 // Keys of each mapping, in the order the documentation gives them.
 var (
-	topKeys  = []string{"state", "lease_ttl", "websub", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
+	topKeys  = []string{"state", "lease_ttl", "websub", "slack_admins", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
 	httpKeys = []string{"timeout", "max_body", "max_text", "user_agent", "deny_private"}
 	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "timezone", "tags", "html", "telegram", "sitemap", "json"}
-	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit"}
+	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit", "app_token"}
 	ruleKeys = []string{"name", "description", "query", "feeds", "severity", "notify"}
 )
 
@@ -83,6 +84,15 @@ func (l *loader) top(root *yaml.Node) {
 	}
 	if f, ok := m["websub"]; ok {
 		l.websub(f.val)
+	}
+	if f, ok := m["slack_admins"]; ok {
+		admins, nodes := l.list("slack_admins", f.val)
+		for i, a := range admins {
+			if !slackUserID.MatchString(a) {
+				l.errorAt(nodes[i], fmt.Sprintf("slack_admins[%d]", i), "%q is not a Slack user id: give ids such as U0123ABCD (the profile's \"Copy member ID\"), not names", a)
+			}
+		}
+		c.SlackAdmins = admins
 	}
 	if f, ok := m["feeds"]; ok {
 		l.feeds(f.val)

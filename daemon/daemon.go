@@ -16,6 +16,7 @@ import (
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
+	"github.com/attache-dev/attache/notify/slack/interact"
 	"github.com/attache-dev/attache/source/websub"
 	"github.com/attache-dev/attache/store"
 	"github.com/attache-dev/attache/watcher"
@@ -43,6 +44,8 @@ type daemon struct {
 	replica *replica
 	// websub is set when hubs push feeds' updates (the websub section).
 	websub *websub.Subscriber
+	// apps answer Slack's controls and /attache (Socket Mode).
+	apps []*interact.App
 
 	mu    sync.Mutex // guards cfg and sched
 	cfg   *config.Config

@@ -55,7 +55,7 @@ func Once(ctx context.Context, cfg *config.Config, opts Options) error {
 		return err
 	}
 	defer st.Close()
-	d, err := dispatcher(ctx, cfg, st, opts, nil, nil)
+	d, err := dispatcher(ctx, cfg, st, st.ActiveMutes, opts, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 		queue = d.replica.queue
 	}
 	reg, m := d.instrument()
-	disp, err := dispatcher(work, cfg, queue, opts, observeDelivery(m), observeAlerted(m))
+	disp, err := dispatcher(work, cfg, queue, st.ActiveMutes, opts, observeDelivery(m), observeAlerted(m))
 	if err != nil {
 		return err
 	}
@@ -63,6 +63,10 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	d.checkStateAtStart(ctx)
 	if err := d.setUpWebSub(cfg); err != nil {
 		log.Error("cannot set up WebSub", "error", err)
+		return err
+	}
+	if d.apps, err = d.slackApps(cfg); err != nil {
+		log.Error("cannot set up the Slack app", "error", err)
 		return err
 	}
 	if err := d.schedule(cfg); err != nil {
@@ -94,6 +98,19 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	wg.Go(func() { d.logSummaries(ctx.Done(), disp) })
 	if d.websub != nil {
 		wg.Go(func() { d.runWebSub(work, ctx.Done()) })
+	}
+	// The apps stop with the signal: their work under way is bounded and
+	// finishes before Run returns.
+	appsCtx, stopApps := context.WithCancel(work)
+	defer stopApps()
+	for _, app := range d.apps {
+		wg.Go(func() {
+			go func() {
+				<-ctx.Done()
+				stopApps()
+			}()
+			app.Run(appsCtx)
+		})
 	}
 	d.logStillFailing(ctx)
 	log.Info("attache started", "config", cfg.Path, "state", config.StateLabel(cfg.State), "feeds", len(cfg.Feeds),

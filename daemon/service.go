@@ -39,6 +39,7 @@ func (d *daemon) instrument() (*prometheus.Registry, *metrics.Metrics) {
 		}
 		return out, err
 	}, nil)
+	m.WatchFeedback(d.store.RuleFeedback, nil)
 	m.WatchPolling(func() []metrics.PollingStat {
 		var out []metrics.PollingStat
 		for _, a := range d.adaptive() {
@@ -124,7 +125,10 @@ func timeline(a attache.Alert, delivered time.Time) tta.Timeline {
 
 // observeDelivery feeds the dispatcher's outcomes to the metrics.
 func observeDelivery(m *metrics.Metrics) func(string, notify.Counts) {
-	return func(dest string, c notify.Counts) { m.Delivery(dest, c.Delivered, c.Retried, c.Dead) }
+	return func(dest string, c notify.Counts) {
+		m.Delivery(dest, c.Delivered, c.Retried, c.Dead)
+		m.Muted(dest, c.Muted)
+	}
 }
 
 // serve starts the HTTP listener of --listen: /metrics, /healthz, /readyz

@@ -90,7 +90,8 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store
 
 // dispatcher sets up delivery to every configured destination, and queues
 // again the alerts a stop left in flight.
-func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, opts Options, observe func(string, notify.Counts), delivered func(attache.Alert, time.Time)) (*notify.Dispatcher, error) {
+func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, mutes func(context.Context, time.Time) ([]attache.Mute, error),
+	opts Options, observe func(string, notify.Counts), delivered func(attache.Alert, time.Time)) (*notify.Dispatcher, error) {
 	var look time.Duration // the dispatcher's default
 	if _, leased := queue.(*postgres.Dispatch); leased {
 		// A replica looks for destinations to take over at least every
@@ -103,7 +104,8 @@ func dispatcher(ctx context.Context, cfg *config.Config, queue notify.Queue, opt
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, configErr(err)
 	}
-	d, err := notify.NewDispatcher(queue, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe, Delivered: delivered, PollInterval: look})
+	d, err := notify.NewDispatcher(queue, ns, notify.Options{Logger: opts.Logger, BurstLimits: burstLimits(cfg), Observe: observe, Delivered: delivered, PollInterval: look,
+		Mutes: mutes})
 	if err != nil {
 		opts.Logger.Error("cannot set up delivery", "error", err)
 		return nil, err
@@ -156,7 +158,8 @@ func NewNotifier(d config.Destination, loc *time.Location, stdout io.Writer) (no
 	case config.TypeConsole:
 		return console.New(stdout), nil
 	case config.TypeSlack:
-		return slack.NewBot(slack.BotOptions{Token: d.Token.Value(), Channel: d.Channel, APIURL: d.APIURL, Location: loc})
+		return slack.NewBot(slack.BotOptions{Token: d.Token.Value(), Channel: d.Channel, APIURL: d.APIURL, Location: loc,
+			Actions: d.AppToken.Value() != ""})
 	case config.TypeSlackWebhook:
 		return slack.NewWebhook(slack.WebhookOptions{URL: d.URL.Value(), Location: loc})
 	}

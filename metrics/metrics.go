@@ -78,6 +78,7 @@ type Metrics struct {
 	delivered *prometheus.CounterVec
 	retried   *prometheus.CounterVec
 	dead      *prometheus.CounterVec
+	muted     *prometheus.CounterVec
 
 	reloads    *prometheus.CounterVec
 	lastReload prometheus.Gauge
@@ -135,6 +136,10 @@ func New(reg prometheus.Registerer, b BuildInfo) *Metrics {
 			Namespace: namespace, Name: "alerts_dead_total",
 			Help: "Alerts given up on after a permanent failure, by destination.",
 		}, []string{labelDestination}),
+		muted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "alerts_muted_total",
+			Help: "Alerts not sent because a mute of their rule or source was active, by destination.",
+		}, []string{labelDestination}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "config_reloads_total",
 			Help: "Configuration loads and reloads, by result: ok or error (the old configuration kept running).",
@@ -160,7 +165,7 @@ func New(reg prometheus.Registerer, b BuildInfo) *Metrics {
 	m.reloads.WithLabelValues(ReloadError)
 
 	reg.MustRegister(m.polls, m.pollDuration, m.itemsNew, m.lastSuccess, m.matches,
-		m.queued, m.delivered, m.retried, m.dead, m.reloads, m.lastReload, m.tta, buildInfo)
+		m.queued, m.delivered, m.retried, m.dead, m.muted, m.reloads, m.lastReload, m.tta, buildInfo)
 	return m
 }
 
@@ -202,7 +207,7 @@ func (m *Metrics) Init(feeds, rules, destinations []string) {
 		m.matches.WithLabelValues(rule)
 	}
 	for _, dest := range destinations {
-		for _, c := range []*prometheus.CounterVec{m.queued, m.delivered, m.retried, m.dead} {
+		for _, c := range []*prometheus.CounterVec{m.queued, m.delivered, m.retried, m.dead, m.muted} {
 			c.WithLabelValues(dest)
 		}
 	}
@@ -242,7 +247,7 @@ func (m *Metrics) forgetFeed(feed string) {
 }
 
 func (m *Metrics) forgetDestination(dest string) {
-	for _, c := range []*prometheus.CounterVec{m.queued, m.delivered, m.retried, m.dead} {
+	for _, c := range []*prometheus.CounterVec{m.queued, m.delivered, m.retried, m.dead, m.muted} {
 		c.DeleteLabelValues(dest)
 	}
 }
@@ -300,6 +305,11 @@ func (m *Metrics) Delivery(dest string, delivered, retried, dead int) {
 	add(m.delivered.WithLabelValues(dest), delivered)
 	add(m.retried.WithLabelValues(dest), retried)
 	add(m.dead.WithLabelValues(dest), dead)
+}
+
+// Muted counts alerts to dest that a mute silenced.
+func (m *Metrics) Muted(dest string, n int) {
+	add(m.muted.WithLabelValues(dest), n)
 }
 
 // Reload counts a load of the configuration; the first load at startup

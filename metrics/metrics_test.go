@@ -136,6 +136,10 @@ attache_alerts_queued_total{destination="log"} 2
 # TYPE attache_alerts_delivered_total counter
 attache_alerts_delivered_total{destination="analysts"} 2
 attache_alerts_delivered_total{destination="log"} 1
+# HELP attache_alerts_muted_total Alerts not sent because a mute of their rule or source was active, by destination.
+# TYPE attache_alerts_muted_total counter
+attache_alerts_muted_total{destination="analysts"} 0
+attache_alerts_muted_total{destination="log"} 0
 # HELP attache_alerts_retried_total Sends to each destination that failed transiently and were queued again.
 # TYPE attache_alerts_retried_total counter
 attache_alerts_retried_total{destination="analysts"} 1

@@ -39,6 +39,9 @@ type Queue interface {
 	MarkUnknown(ctx context.Context, id string, next time.Time, errText string) error
 	// MarkDead gives up on a queued or in-flight alert, keeping errText.
 	MarkDead(ctx context.Context, id string, errText string) error
+	// MarkMuted records that a queued alert is silenced by a mute, never to
+	// be sent.
+	MarkMuted(ctx context.Context, id string, text string) error
 	// RequeueInFlight queues again every alert left in flight, and says
 	// how many.
 	RequeueInFlight(ctx context.Context) (int, error)
@@ -49,12 +52,14 @@ type Counts struct {
 	Delivered int
 	Retried   int // transient failures queued again, and sends cut short by shutdown
 	Dead      int
+	Muted     int // silenced by a mute, never sent
 }
 
 func (c *Counts) add(o Counts) {
 	c.Delivered += o.Delivered
 	c.Retried += o.Retried
 	c.Dead += o.Dead
+	c.Muted += o.Muted
 }
 
 // Stats are Counts per destination. Destinations that saw nothing happen

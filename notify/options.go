@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,6 +44,9 @@ type Options struct {
 
 	// Observe, when set, is told what each send did, for metrics.
 	Observe func(dest string, c Counts)
+	// Mutes, when set, gives the mutes active at now; the alerts they
+	// silence are recorded as muted and never sent (attache.Muted).
+	Mutes func(ctx context.Context, now time.Time) ([]attache.Mute, error)
 	// Delivered, when set, is told of each alert a send delivered and
 	// when, for the time to alert. (An alert found at its destination after
 	// a send of unknown outcome is not told: when it arrived is not known.)

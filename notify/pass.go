@@ -48,6 +48,14 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 		if err != nil {
 			return c, next, err
 		}
+		fetched := len(due)
+		var muted Counts
+		due, muted, err = d.silence(ctx, dest, due, now)
+		c.add(muted)
+		d.count(dest, muted)
+		if err != nil {
+			return c, next, err
+		}
 		_, canSummarise := n.(Summarizer)
 		summarising = summarising || canSummarise && len(due) > limit
 		// One look at the destination for every alert of the lot whose
@@ -70,10 +78,43 @@ func (d *Dispatcher) pass(ctx context.Context, dest string) (c Counts, next time
 				return c, next, nil
 			}
 		}
-		if len(due) < fetch {
+		if fetched < fetch {
 			return c, next, nil
 		}
 	}
+}
+
+// silence records as muted the due alerts that an active mute silences
+// (attache.Muted) and returns the others, to be sent.
+func (d *Dispatcher) silence(ctx context.Context, dest string, due []attache.Alert, now time.Time) ([]attache.Alert, Counts, error) {
+	if d.opts.Mutes == nil || len(due) == 0 {
+		return due, Counts{}, nil
+	}
+	mutes, err := d.opts.Mutes(ctx, now)
+	if err != nil || len(mutes) == 0 {
+		// Mutes that cannot be read silence nothing: an alert too many
+		// beats an alert lost.
+		if err != nil {
+			d.log.l.Warn("mutes not read: alerts are sent", keyDestination, dest, keyError, err.Error())
+		}
+		return due, Counts{}, nil
+	}
+	var c Counts
+	send := due[:0:0]
+	for _, a := range due {
+		silenced, by := attache.Muted(a, mutes, now)
+		if !silenced {
+			send = append(send, a)
+			continue
+		}
+		text := "muted: " + attache.DescribeMutes(by)
+		if err := d.queue.MarkMuted(ctx, a.ID, text); err != nil {
+			return send, c, err
+		}
+		d.log.l.Info("alert muted: not sent", keyDestination, dest, "alert", a.ID, "title", a.Item.Title, "by", text)
+		c.Muted++
+	}
+	return send, c, nil
 }
 
 // batches splits due alerts into what goes out as one message each: single

@@ -37,6 +37,7 @@ type options struct {
 	test   testFlags
 	check  checkFlags
 	state  stateFlags
+	rules  rulesFlags
 }
 
 // checkFlags are the options of `attache check`.
@@ -54,7 +55,7 @@ type command struct {
 	run   func(ctx context.Context, e *env, args []string) int
 }
 
-var commands = []*command{runCommand, onceCommand, checkCommand, testCommand, alertsCommand, stateCommand, sendTestCommand, versionCommand}
+var commands = []*command{runCommand, onceCommand, checkCommand, testCommand, alertsCommand, rulesCommand, stateCommand, sendTestCommand, versionCommand}
 
 // globalFlags are accepted before the command and after it.
 type globalFlags struct {

@@ -33,6 +33,10 @@ type BotOptions struct {
 	// Location is the time zone that messages show publication times in,
 	// besides UTC; nil shows UTC only.
 	Location *time.Location
+	// Actions adds to every alert the mute menus and feedback buttons that
+	// an app on Socket Mode answers (WithActions); set it only when such an
+	// app runs, or the controls would do nothing.
+	Actions bool
 }
 
 // Bot posts alerts to one channel with a bot token, through chat.postMessage
@@ -46,6 +50,7 @@ type Bot struct {
 	channel string
 	loc     *time.Location
 	redact  redactor
+	render  []RenderOption
 
 	mu sync.Mutex
 	id string // the channel's id, once known
@@ -74,6 +79,9 @@ func NewBot(o BotOptions) (*Bot, error) {
 		loc:     o.Location,
 		redact:  newRedactor(o.Token),
 	}
+	if o.Actions {
+		b.render = []RenderOption{WithActions()}
+	}
 	if ch := strings.TrimSpace(o.Channel); channelID.MatchString(ch) {
 		b.id = ch
 	}
@@ -83,7 +91,7 @@ func NewBot(o BotOptions) (*Bot, error) {
 // Send posts one alert. A failure is a *notify.SendError that says whether
 // sending again may help.
 func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
-	return b.post(ctx, Render(a, b.loc), []attache.Alert{a})
+	return b.post(ctx, Render(a, b.loc, b.render...), []attache.Alert{a})
 }
 
 // SendSummary posts one message listing alerts. It sends nothing for none.
