@@ -140,4 +140,3 @@ func (b backtester) Backtest(ctx context.Context, query string, since time.Time,
 	}
 	return out, nil
 }
-
