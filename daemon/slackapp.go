@@ -87,6 +87,9 @@ func (i inspector) Status(ctx context.Context, lastAlerts int) (interact.Status,
 			out.Queue.Oldest = q.OldestQueued
 		}
 	}
+	if lastAlerts <= 0 {
+		return out, nil // asked for the sources only (a mute's name check)
+	}
 	alerts, err := i.d.store.Alerts(ctx, lastAlerts)
 	if err != nil {
 		return out, err
