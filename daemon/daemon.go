@@ -45,7 +45,8 @@ type daemon struct {
 	// websub is set when hubs push feeds' updates (the websub section).
 	websub *websub.Subscriber
 	// apps answer Slack's controls and /attache (Socket Mode).
-	apps []*interact.App
+	apps     []*interact.App
+	appNames []string // the destination of each app
 
 	mu    sync.Mutex // guards cfg and sched
 	cfg   *config.Config

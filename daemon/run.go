@@ -65,7 +65,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 		log.Error("cannot set up WebSub", "error", err)
 		return err
 	}
-	if d.apps, err = d.slackApps(cfg); err != nil {
+	if d.apps, d.appNames, err = d.slackApps(cfg); err != nil {
 		log.Error("cannot set up the Slack app", "error", err)
 		return err
 	}

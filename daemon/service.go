@@ -154,6 +154,8 @@ func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, err
 		},
 	}
 	opts.TimeToAlert = d.timesToAlert
+	opts.RuleFeedback = d.store.RuleFeedback
+	opts.Degraded = d.degraded
 	opts.Polling = func() []web.Polling {
 		var out []web.Polling
 		for _, a := range d.adaptive() {
@@ -187,6 +189,24 @@ func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, err
 	}()
 	d.log.Info("serving /metrics, /healthz, /readyz and the status page", "listen", ln.Addr().String())
 	return srv, nil
+}
+
+// degraded lists what works only in part: a Slack app whose Socket Mode
+// connection is not up (alerts still go out; clicks and /attache wait).
+func (d *daemon) degraded() []string {
+	var out []string
+	for i, app := range d.apps {
+		st := app.Status()
+		if st.Ready() || st.State == "" {
+			continue
+		}
+		line := fmt.Sprintf("Slack app of %s %s since %s", d.appNames[i], st.State, st.Since.UTC().Format(time.RFC3339))
+		if st.LastError != "" {
+			line += ": " + st.LastError
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // ready is the daemon's own part of /readyz (the web package checks the

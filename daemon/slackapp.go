@@ -19,8 +19,9 @@ var slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{6,}$`)
 // app_token: it answers the controls on that destination's alerts and the
 // /attache command. The members of the destination's channel (when it is
 // given by id) and slack_admins may act.
-func (d *daemon) slackApps(cfg *config.Config) ([]*interact.App, error) {
+func (d *daemon) slackApps(cfg *config.Config) ([]*interact.App, []string, error) {
 	var apps []*interact.App
+	var names []string
 	for _, name := range slices.Sorted(func(yield func(string) bool) {
 		for n := range cfg.Destinations {
 			if !yield(n) {
@@ -46,11 +47,11 @@ func (d *daemon) slackApps(cfg *config.Config) ([]*interact.App, error) {
 			Mutes:  d.store, Feedback: d.store, Inspector: inspector{d}, Backtester: backtester{d},
 		})
 		if err != nil {
-			return nil, configErr(fmt.Errorf("destination %q: %w", name, err))
+			return nil, nil, configErr(fmt.Errorf("destination %q: %w", name, err))
 		}
-		apps = append(apps, app)
+		apps, names = append(apps, app), append(names, name)
 	}
-	return apps, nil
+	return apps, names, nil
 }
 
 // inspector answers /attache status and rules from the running daemon.

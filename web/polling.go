@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"time"
+
+	"github.com/attache-dev/attache/store"
 )
 
 // Polling is where a feed's adaptive schedule stands.
@@ -64,5 +66,19 @@ func span(d time.Duration) string {
 		return fmt.Sprintf("%dm %ds", int(d/time.Minute), int(d%time.Minute/time.Second))
 	default:
 		return fmt.Sprintf("%dh %dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+}
+
+// withFeedback adds the last week's verdicts to the rules' rows.
+func withFeedback(rows []ruleRow, fb map[string]store.FeedbackCount) {
+	for i := range rows {
+		c, ok := fb[rows[i].Name]
+		if !ok {
+			continue
+		}
+		rows[i].Useful, rows[i].NotRelevant = fmt.Sprint(c.Useful), fmt.Sprint(c.NotRelevant)
+		if p, ok := c.Precision(); ok {
+			rows[i].Precision = fmt.Sprintf("%.2f", p)
+		}
 	}
 }

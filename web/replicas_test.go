@@ -96,3 +96,30 @@ func TestStatusPageShowsAdaptivePollingAndTimeToAlert(t *testing.T) {
 		t.Errorf("time-to-alert rows %q", tta)
 	}
 }
+
+func TestStatusPageShowsFeedbackAndWhatIsDegraded(t *testing.T) {
+	s := openStore(t)
+	fillStore(t, s)
+	h := web.New(s, web.Options{Now: func() time.Time { return now },
+		Rules: func() []string { return []string{"nato-west", "csto"} },
+		RuleFeedback: func(context.Context, time.Time) (map[string]store.FeedbackCount, error) {
+			return map[string]store.FeedbackCount{"nato-west": {Useful: 3, NotRelevant: 1}}, nil
+		},
+		Degraded: func() []string { return []string{"Slack app of analysts reconnecting since 2026-12-03T10:00:00Z"} },
+	})
+	doc, err := html.Parse(strings.NewReader(body(t, get(t, h, http.MethodGet, "/"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := rowsOf(t, doc, "rules")
+	if len(rows) < 2 || rows[0][0] != "nato-west" || rows[0][2] != "3" || rows[0][3] != "1" || rows[0][4] != "0.75" || rows[1][2] != "" {
+		t.Errorf("rules %q: want nato-west's verdicts and precision, none for csto", rows)
+	}
+	if !strings.Contains(text(doc), "degraded: Slack app of analysts reconnecting") {
+		t.Errorf("the page does not say what is degraded:\n%s", text(doc))
+	}
+	resp := get(t, h, http.MethodGet, "/readyz")
+	if b := body(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(b, "ready; degraded: Slack app of analysts") {
+		t.Errorf("/readyz %d %q, want 200 and the degradation", resp.StatusCode, b)
+	}
+}

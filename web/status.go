@@ -46,6 +46,9 @@ type page struct {
 
 	Rules    []ruleRow
 	RulesErr string
+	Feedback bool // the rules show readers' verdicts
+	// Degraded lists what works only in part (a Slack app reconnecting).
+	Degraded []string
 
 	// Polling lists the adaptive schedules; TTA the last day's times to
 	// alert by source. HasTTA says the section is shown.
@@ -115,6 +118,9 @@ type ruleRow struct {
 	Name   string
 	Alerts int
 	Note   string
+	// Useful, NotRelevant and Precision are readers' verdicts from Slack
+	// over the last 7 days; empty without feedback.
+	Useful, NotRelevant, Precision string
 }
 
 func (s *server) status(w http.ResponseWriter, r *http.Request) {
@@ -166,6 +172,17 @@ func (s *server) status(w http.ResponseWriter, r *http.Request) {
 		p.RulesErr = fail("rule counts", err)
 	} else {
 		p.Rules = ruleRows(s.rules, counts)
+	}
+	if s.feedback != nil && p.RulesErr == "" {
+		p.Feedback = true
+		if fb, err := s.feedback(ctx, now.Add(-7*24*time.Hour)); err != nil {
+			p.RulesErr = fail("feedback", err)
+		} else {
+			withFeedback(p.Rules, fb)
+		}
+	}
+	if s.degraded != nil {
+		p.Degraded = s.degraded()
 	}
 
 	if s.polling != nil {
@@ -330,6 +347,9 @@ func (s *server) alertRows(alerts []attache.Alert, now time.Time) []alertRow {
 		case attache.AlertDead:
 			row.StateText = "dead"
 			row.Detail = fmt.Sprintf("after %d %s", a.Attempts, plural(a.Attempts, "attempt", "attempts"))
+		case attache.AlertMuted:
+			row.StateText = "muted"
+			row.Detail = strings.TrimPrefix(a.LastError, "muted: ")
 		default:
 			row.State, row.StateText = "unknown", string(a.Status)
 		}

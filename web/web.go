@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,6 +58,11 @@ type Options struct {
 	// what the source knows.
 	Feeds func() []string
 	Rules func() []string
+	// RuleFeedback reads readers' verdicts per rule since a time, shown
+	// beside each rule; Degraded lists what works only in part (a Slack
+	// app reconnecting), shown on the page and in /readyz, which stays 200.
+	RuleFeedback func(ctx context.Context, since time.Time) (map[string]store.FeedbackCount, error)
+	Degraded     func() []string
 	// Polling says where each adaptive schedule stands, and TimeToAlert
 	// reads each source's times to alert over the last day; nil leaves
 	// their sections out.
@@ -106,6 +112,8 @@ type server struct {
 	ownReplica    func() string
 	ownConfigHash func() string
 	polling       func() []Polling
+	feedback      func(ctx context.Context, since time.Time) (map[string]store.FeedbackCount, error)
+	degraded      func() []string
 	timeToAlert   func(ctx context.Context, now time.Time) ([]TimeToAlert, error)
 }
 
@@ -131,6 +139,7 @@ func New(src Source, opts Options) http.Handler {
 
 		replicas: opts.Replicas, ownReplica: opts.OwnReplica, ownConfigHash: opts.OwnConfigHash,
 		polling: opts.Polling, timeToAlert: opts.TimeToAlert,
+		feedback: opts.RuleFeedback, degraded: opts.Degraded,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -195,6 +204,12 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	if reason != "" {
 		plain(w, http.StatusServiceUnavailable, "not ready: "+reason)
 		return
+	}
+	if s.degraded != nil {
+		if d := s.degraded(); len(d) > 0 {
+			plain(w, http.StatusOK, "ready; degraded: "+strings.Join(d, "; "))
+			return
+		}
 	}
 	plain(w, http.StatusOK, "ready")
 }
