@@ -18,10 +18,12 @@ import (
 
 // rows collects a dump.
 type rows struct {
-	FeedRows    []store.FeedState
-	ItemRows    []store.SeenItem
-	AlertedRows []store.Alerted
-	AlertRows   []attache.Alert
+	FeedRows     []store.FeedState
+	ItemRows     []store.SeenItem
+	AlertedRows  []store.Alerted
+	AlertRows    []attache.Alert
+	MuteRows     []attache.Mute
+	FeedbackRows []attache.Feedback
 }
 
 func (r *rows) Feeds(_ context.Context, v []store.FeedState) error {
@@ -36,6 +38,16 @@ func (r *rows) Alerted(_ context.Context, v []store.Alerted) error {
 	r.AlertedRows = append(r.AlertedRows, v...)
 	return nil
 }
+func (r *rows) Mutes(_ context.Context, v []attache.Mute) error {
+	r.MuteRows = append(r.MuteRows, v...)
+	return nil
+}
+
+func (r *rows) Feedback(_ context.Context, v []attache.Feedback) error {
+	r.FeedbackRows = append(r.FeedbackRows, v...)
+	return nil
+}
+
 func (r *rows) Alerts(_ context.Context, v []attache.Alert) error {
 	r.AlertRows = append(r.AlertRows, v...)
 	return nil
@@ -92,6 +104,9 @@ func fillState(t *testing.T, path string) {
 	must(st.MarkDead(ctx, "a-belta-ru/0100", "channel_not_found"))
 	must(st.MarkInFlight(ctx, "a-belta-ru/0200", at.Add(time.Minute)))
 	must(st.MarkUnknown(ctx, "a-belta-ru/0200", at.Add(2*time.Minute), "timeout"))
+	must(st.MarkMuted(ctx, "a-belta-ru/0300", "muted: rule nato until 2026-11-30 10:00 UTC by U1"))
+	must(st.SetMute(ctx, attache.Mute{Kind: attache.MuteRule, Name: "nato", Until: at.Add(time.Hour), By: "U1", Reason: "noisy", At: at}))
+	must(st.AddFeedback(ctx, []attache.Feedback{{AlertID: "a-belta-ru/0000", Rule: "nato", Verdict: attache.VerdictUseful, By: "U1", At: at}}))
 }
 
 // TestStateCopyToPostgresAndBackKeepsEveryRow copies a SQLite state to
@@ -134,7 +149,7 @@ func TestStateCopyToPostgresAndBackKeepsEveryRow(t *testing.T) {
 	want := dump(t, orig)
 	for name, c := range map[string]store.Copier{"postgres": pg, "the copy back": again} {
 		got := dump(t, c)
-		for _, table := range []string{"FeedRows", "ItemRows", "AlertedRows", "AlertRows"} {
+		for _, table := range []string{"FeedRows", "ItemRows", "AlertedRows", "AlertRows", "MuteRows", "FeedbackRows"} {
 			g, w := reflect.ValueOf(got).Elem().FieldByName(table).Interface(), reflect.ValueOf(want).Elem().FieldByName(table).Interface()
 			if !reflect.DeepEqual(g, w) {
 				t.Errorf("%s: %s differ from the original", name, table)

@@ -29,6 +29,8 @@ type Sink interface {
 	Items(ctx context.Context, items []SeenItem) error
 	Alerted(ctx context.Context, records []Alerted) error
 	Alerts(ctx context.Context, alerts []attache.Alert) error
+	Mutes(ctx context.Context, mutes []attache.Mute) error
+	Feedback(ctx context.Context, fb []attache.Feedback) error
 }
 
 // Copier is a backend whose whole state can be copied out and in, for
@@ -44,7 +46,7 @@ type Copier interface {
 
 // CopyCounts says how many rows a copy wrote, by table.
 type CopyCounts struct {
-	Feeds, Items, Alerted, Alerts int
+	Feeds, Items, Alerted, Alerts, Mutes, Feedback int
 }
 
 // Copy copies the whole state from one backend into another, empty one.
@@ -88,6 +90,22 @@ func (c *countingSink) Alerted(ctx context.Context, v []Alerted) error {
 	err := c.Sink.Alerted(ctx, v)
 	if err == nil {
 		c.n.Alerted += len(v)
+	}
+	return err
+}
+
+func (c *countingSink) Mutes(ctx context.Context, v []attache.Mute) error {
+	err := c.Sink.Mutes(ctx, v)
+	if err == nil {
+		c.n.Mutes += len(v)
+	}
+	return err
+}
+
+func (c *countingSink) Feedback(ctx context.Context, v []attache.Feedback) error {
+	err := c.Sink.Feedback(ctx, v)
+	if err == nil {
+		c.n.Feedback += len(v)
 	}
 	return err
 }

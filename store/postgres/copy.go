@@ -35,6 +35,30 @@ func (s *Store) Dump(ctx context.Context, sink store.Sink) error {
 	if err := s.dumpAlerts(ctx, sink); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
+	mutes, err := s.ActiveMutes(ctx, time.Time{})
+	if err != nil {
+		return err
+	}
+	if err := sink.Mutes(ctx, mutes); err != nil {
+		return fmt.Errorf("mutes: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT alert_id, rule, by_who, verdict, at FROM feedback ORDER BY alert_id, rule, by_who`)
+	if err != nil {
+		return err
+	}
+	fb, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (attache.Feedback, error) {
+		var f attache.Feedback
+		var verdict string
+		err := row.Scan(&f.AlertID, &f.Rule, &f.By, &verdict, &f.At)
+		f.Verdict, f.At = attache.Verdict(verdict), f.At.UTC()
+		return f, err
+	})
+	if err != nil {
+		return fmt.Errorf("feedback: %w", err)
+	}
+	if err := sink.Feedback(ctx, fb); err != nil {
+		return fmt.Errorf("feedback: %w", err)
+	}
 	return nil
 }
 
@@ -173,6 +197,19 @@ func (l loader) Items(ctx context.Context, items []store.SeenItem) error {
 		}
 		return nil
 	})
+}
+
+func (l loader) Mutes(ctx context.Context, mutes []attache.Mute) error {
+	for _, m := range mutes {
+		if err := l.s.SetMute(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l loader) Feedback(ctx context.Context, fb []attache.Feedback) error {
+	return l.s.AddFeedback(ctx, fb)
 }
 
 func (l loader) Alerted(ctx context.Context, records []store.Alerted) error {

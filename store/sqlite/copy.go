@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/attache-dev/attache"
 	"github.com/attache-dev/attache/store"
@@ -34,7 +35,42 @@ func (s *Store) Dump(ctx context.Context, sink store.Sink) error {
 	if err := s.dumpAlerts(ctx, sink); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
+	mutes, err := s.ActiveMutes(ctx, time.Time{})
+	if err != nil {
+		return err
+	}
+	if err := sink.Mutes(ctx, mutes); err != nil {
+		return fmt.Errorf("mutes: %w", err)
+	}
+	fb, err := s.allFeedback(ctx)
+	if err != nil {
+		return err
+	}
+	if err := sink.Feedback(ctx, fb); err != nil {
+		return fmt.Errorf("feedback: %w", err)
+	}
 	return nil
+}
+
+// allFeedback is every verdict kept, for a copy.
+func (s *Store) allFeedback(ctx context.Context) ([]attache.Feedback, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT alert_id, rule, by_who, verdict, at_ms FROM feedback ORDER BY alert_id, rule, by_who`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []attache.Feedback
+	for rows.Next() {
+		var f attache.Feedback
+		var verdict string
+		var at int64
+		if err := rows.Scan(&f.AlertID, &f.Rule, &f.By, &verdict, &at); err != nil {
+			return nil, err
+		}
+		f.Verdict, f.At = attache.Verdict(verdict), fromMSValue(at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) dumpItems(ctx context.Context, sink store.Sink) error {
@@ -196,6 +232,19 @@ func (l loader) Items(ctx context.Context, items []store.SeenItem) error {
 		}
 		return nil
 	})
+}
+
+func (l loader) Mutes(ctx context.Context, mutes []attache.Mute) error {
+	for _, m := range mutes {
+		if err := l.s.SetMute(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l loader) Feedback(ctx context.Context, fb []attache.Feedback) error {
+	return l.s.AddFeedback(ctx, fb)
 }
 
 func (l loader) Alerted(ctx context.Context, records []store.Alerted) error {
