@@ -84,3 +84,37 @@ func TestAdaptiveLearningSpansARestart(t *testing.T) {
 		t.Errorf("status %+v: want 4 spent of 144 and a next poll", st)
 	}
 }
+
+// TestAPushedFeedIsPolledAtMaxInterval: while a hub's lease covers the
+// feed, its adaptive schedule polls only as a fallback, at max_interval;
+// when the lease has ended it plans again.
+func TestAPushedFeedIsPolledAtMaxInterval(t *testing.T) {
+	fx := newPollFixture(t, 0)
+	srv := &feedServer{}
+	srv.set(rss(old(1)))
+	ts := serve(t, srv.handler)
+	f := attache.Feed{Name: "f", URL: ts.URL, Schedule: attache.ScheduleAdaptive,
+		Adaptive: &attache.AdaptiveSpec{MinInterval: time.Minute, MaxInterval: 30 * time.Minute}}
+	l, err := newAdaptiveLoop(context.Background(), fx.p, f, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var until time.Time
+	l.pushUntil = func(feed string, now time.Time) time.Time {
+		if feed != "f" {
+			t.Errorf("asked about feed %q", feed)
+		}
+		return until
+	}
+	until = time.Now().Add(10 * 24 * time.Hour)
+	start := time.Now()
+	d := l.observe(start, fx.p.Poll(context.Background(), f))
+	if d.Reason != "push" || d.At.Sub(start) < 25*time.Minute || d.At.Sub(start) > 31*time.Minute {
+		t.Errorf("while pushed: next in %v (%s), want about max_interval (push)", d.At.Sub(start), d.Reason)
+	}
+	until = time.Time{} // the lease ended
+	d = l.observe(time.Now(), fx.p.Poll(context.Background(), f))
+	if d.Reason == "push" {
+		t.Errorf("after the lease: still %s", d.Reason)
+	}
+}
