@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,12 +71,13 @@ func TestADamagedStateFailsReadinessAndAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The last two pages, where the items are: the schema still reads, so
-	// the daemon starts, and quick_check finds the damage.
+	// The items' pages: the schema and the queue still read, so the
+	// daemon starts, and quick_check finds the damage.
 	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", 1024))
-	pages := fi.Size() / 4096
-	for page := pages - 2; page < pages; page++ {
-		f.WriteAt(junk, page*4096)
+	for _, page := range itemPages(t, path) {
+		if (page-1)*4096 < fi.Size() {
+			f.WriteAt(junk, (page-1)*4096)
+		}
 	}
 	f.Close()
 	d, base := s.startListening()
@@ -98,4 +100,32 @@ func (s *site) waitForMessage(t *testing.T, text string) {
 		}
 		return false
 	})
+}
+
+// itemPages lists the pages (numbered from 1) of the items table and its
+// indexes, from SQLite's own directory of pages.
+func itemPages(t *testing.T, path string) []int64 {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT rootpage FROM sqlite_master WHERE tbl_name = 'items' AND rootpage > 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var pages []int64
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, p)
+	}
+	if len(pages) == 0 {
+		t.Fatal("no page of the items table found")
+	}
+	return pages
 }

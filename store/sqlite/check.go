@@ -33,8 +33,14 @@ func (s *Store) CheckFile() error {
 // QuickCheck runs SQLite's quick_check over the whole file, and fails with
 // what it reports when the file is damaged.
 func (s *Store) QuickCheck(ctx context.Context) error {
+	damaged := func(what string) error {
+		return fmt.Errorf("state %s is damaged (quick_check: %s); restore it from a backup, or move it aside to start afresh", s.path, what)
+	}
 	rows, err := s.db.QueryContext(ctx, `PRAGMA quick_check`)
 	if err != nil {
+		if isMalformed(err) {
+			return damaged(err.Error())
+		}
 		return fmt.Errorf("state %s: quick_check: %w", s.path, err)
 	}
 	defer rows.Close()
@@ -51,10 +57,20 @@ func (s *Store) QuickCheck(ctx context.Context) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
+		if isMalformed(err) {
+			return damaged(err.Error())
+		}
 		return fmt.Errorf("state %s: quick_check: %w", s.path, err)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("state %s is damaged (quick_check: %s); restore it from a backup, or move it aside to start afresh", s.path, strings.Join(problems, "; "))
+		return damaged(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// isMalformed reports SQLite's "database disk image is malformed" (error
+// 11, SQLITE_CORRUPT), which quick_check itself can hit on a damaged file
+// before it lists anything.
+func isMalformed(err error) bool {
+	return strings.Contains(err.Error(), "malformed")
 }
