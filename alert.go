@@ -46,6 +46,20 @@ type Alert struct {
 	// UnknownSince is when the first of them began; zero while Unknown is 0.
 	Unknown      int
 	UnknownSince time.Time
+
+	// Thread, when set, places the alert under the message of its story's
+	// first alert: another source (or language) reports what that one did.
+	Thread *Thread
+}
+
+// Thread ties a follow-up alert to the message that opened its story.
+type Thread struct {
+	// Story is the story's id; Parent the id of the story's first alert to
+	// the same destination, whose message the follow-up goes under.
+	Story, Parent string
+	// Why says what the two items share, for the reader ("entities:
+	// Lukashenko, Minsk · concepts: nato").
+	Why string
 }
 
 // Severity is the highest severity among the alert's matches.

@@ -24,6 +24,7 @@ type rows struct {
 	AlertRows    []attache.Alert
 	MuteRows     []attache.Mute
 	FeedbackRows []attache.Feedback
+	StoryRows    []store.StoryRecord
 }
 
 func (r *rows) Feeds(_ context.Context, v []store.FeedState) error {
@@ -45,6 +46,11 @@ func (r *rows) Mutes(_ context.Context, v []attache.Mute) error {
 
 func (r *rows) Feedback(_ context.Context, v []attache.Feedback) error {
 	r.FeedbackRows = append(r.FeedbackRows, v...)
+	return nil
+}
+
+func (r *rows) Stories(_ context.Context, v []store.StoryRecord) error {
+	r.StoryRows = append(r.StoryRows, v...)
 	return nil
 }
 
@@ -86,8 +92,10 @@ func fillState(t *testing.T, path string) {
 					Matches: []attache.Match{{Rule: "nato", Severity: attache.SeverityHigh}}})
 			}
 		}
+		alerts[1].Thread = &attache.Thread{Story: "s-" + feed, Parent: alerts[0].ID, Why: "entities: Minsk"}
 		_, err := st.Record(ctx, store.RecordBatch{Feed: feed, State: store.FeedState{Feed: feed, Baselined: true, ETag: `"e1"`,
-			LastPoll: at, LastSuccess: at}, Items: items, Alerts: alerts, Sighted: []string{items[0].Key}, Now: at})
+			LastPoll: at, LastSuccess: at}, Items: items, Alerts: alerts, Sighted: []string{items[0].Key}, Now: at,
+			Stories: []store.StoryRecord{{ID: "s-" + feed, Record: []byte(`{"id":"s"}`), Updated: at}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +157,7 @@ func TestStateCopyToPostgresAndBackKeepsEveryRow(t *testing.T) {
 	want := dump(t, orig)
 	for name, c := range map[string]store.Copier{"postgres": pg, "the copy back": again} {
 		got := dump(t, c)
-		for _, table := range []string{"FeedRows", "ItemRows", "AlertedRows", "AlertRows", "MuteRows", "FeedbackRows"} {
+		for _, table := range []string{"FeedRows", "ItemRows", "AlertedRows", "AlertRows", "MuteRows", "FeedbackRows", "StoryRows"} {
 			g, w := reflect.ValueOf(got).Elem().FieldByName(table).Interface(), reflect.ValueOf(want).Elem().FieldByName(table).Interface()
 			if !reflect.DeepEqual(g, w) {
 				t.Errorf("%s: %s differ from the original", name, table)

@@ -31,6 +31,7 @@ type Sink interface {
 	Alerts(ctx context.Context, alerts []attache.Alert) error
 	Mutes(ctx context.Context, mutes []attache.Mute) error
 	Feedback(ctx context.Context, fb []attache.Feedback) error
+	Stories(ctx context.Context, stories []StoryRecord) error
 }
 
 // Copier is a backend whose whole state can be copied out and in, for
@@ -46,7 +47,7 @@ type Copier interface {
 
 // CopyCounts says how many rows a copy wrote, by table.
 type CopyCounts struct {
-	Feeds, Items, Alerted, Alerts, Mutes, Feedback int
+	Feeds, Items, Alerted, Alerts, Mutes, Feedback, Stories int
 }
 
 // Copy copies the whole state from one backend into another, empty one.
@@ -106,6 +107,14 @@ func (c *countingSink) Feedback(ctx context.Context, v []attache.Feedback) error
 	err := c.Sink.Feedback(ctx, v)
 	if err == nil {
 		c.n.Feedback += len(v)
+	}
+	return err
+}
+
+func (c *countingSink) Stories(ctx context.Context, v []StoryRecord) error {
+	err := c.Sink.Stories(ctx, v)
+	if err == nil {
+		c.n.Stories += len(v)
 	}
 	return err
 }

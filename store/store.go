@@ -155,6 +155,9 @@ type Store interface {
 	// AddFeedback records verdicts, one per alert, rule and reader: a
 	// reader who changes their mind replaces their verdict.
 	AddFeedback(ctx context.Context, fb []attache.Feedback) error
+	// Stories returns the stories whose latest member was published at or
+	// after since, to reload the open ones at start.
+	Stories(ctx context.Context, since time.Time) ([]StoryRecord, error)
 	// RuleFeedback counts each rule's verdicts given at or after since.
 	RuleFeedback(ctx context.Context, since time.Time) (map[string]FeedbackCount, error)
 

@@ -72,6 +72,10 @@ type RecordBatch struct {
 	// Unchanged says the source answered "not modified": the items of its
 	// last sighting are all still there, and are sighted again at Now.
 	Unchanged bool
+	// Stories are the stories the poll's alerted items opened or joined,
+	// as they stand after it: kept in the same transaction, so that a
+	// restart goes on with them.
+	Stories []StoryRecord
 	// Now is the time of the poll: the items' first sight, the alerts'
 	// queueing time when they carry none.
 	Now time.Time
@@ -124,6 +128,8 @@ type PruneResult struct {
 	// Feedback counts readers' verdicts older than the retention; Mutes,
 	// mutes that ended before it.
 	Feedback, Mutes int64
+	// Stories counts stories whose latest member is older than it.
+	Stories int64
 }
 
 // QueueStat sums up one destination's alerts.
@@ -174,4 +180,13 @@ func (c FeedbackCount) Precision() (float64, bool) {
 		return 0, false
 	}
 	return float64(c.Useful) / float64(n), true
+}
+
+// StoryRecord is a story as the store keeps it: its id, its record (the
+// story package's JSON, opaque here) and the publication time of its
+// latest member, by which stories are reloaded and pruned.
+type StoryRecord struct {
+	ID      string
+	Record  []byte
+	Updated time.Time
 }

@@ -55,6 +55,6 @@ func runState(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "attache state copy: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintf(e.stdout, "copied %d feeds, %d items, %d alerted records, %d alerts, %d mutes and %d verdicts\n", n.Feeds, n.Items, n.Alerted, n.Alerts, n.Mutes, n.Feedback)
+	fmt.Fprintf(e.stdout, "copied %d feeds, %d items, %d alerted records, %d alerts, %d mutes, %d verdicts and %d stories\n", n.Feeds, n.Items, n.Alerted, n.Alerts, n.Mutes, n.Feedback, n.Stories)
 	return exitOK
 }

@@ -30,6 +30,15 @@ type itemJSON struct {
 	Lang        string   `json:"lang,omitempty"`
 	PublishedMS *int64   `json:"published_ms,omitempty"`
 	DateMissing bool     `json:"date_missing,omitempty"`
+	// Thread is the alert's place in its story (Alert.Thread), kept with
+	// the item's snapshot.
+	Thread *threadJSON `json:"thread,omitempty"`
+}
+
+type threadJSON struct {
+	Story  string `json:"story"`
+	Parent string `json:"parent"`
+	Why    string `json:"why,omitempty"`
 }
 
 type matchJSON struct {
@@ -48,7 +57,7 @@ type hitJSON struct {
 }
 
 // encodeItem gives the snapshot of an item already cleaned (cleanItem).
-func encodeItem(it attache.Item) (string, error) {
+func encodeItem(it attache.Item, th *attache.Thread) (string, error) {
 	j := itemJSON{
 		Feed: it.Feed, Key: it.Key, Story: it.Story,
 		Title: it.Title, Link: it.Link, Summary: it.Summary, Content: it.Content,
@@ -59,14 +68,21 @@ func encodeItem(it attache.Item) (string, error) {
 		ms := it.Published.UnixMilli()
 		j.PublishedMS = &ms
 	}
+	if th != nil {
+		j.Thread = &threadJSON{Story: th.Story, Parent: th.Parent, Why: th.Why}
+	}
 	b, err := json.Marshal(j)
 	return string(b), err
 }
 
-func decodeItem(s string) (attache.Item, error) {
+func decodeItem(s string) (attache.Item, *attache.Thread, error) {
 	var j itemJSON
 	if err := json.Unmarshal([]byte(s), &j); err != nil {
-		return attache.Item{}, err
+		return attache.Item{}, nil, err
+	}
+	var th *attache.Thread
+	if j.Thread != nil {
+		th = &attache.Thread{Story: j.Thread.Story, Parent: j.Thread.Parent, Why: j.Thread.Why}
 	}
 	it := attache.Item{
 		Feed: j.Feed, Key: j.Key, Story: j.Story,
@@ -80,7 +96,7 @@ func decodeItem(s string) (attache.Item, error) {
 	if len(it.Categories) == 0 {
 		it.Categories = nil
 	}
-	return it, nil
+	return it, th, nil
 }
 
 func encodeMatches(ms []attache.Match) (string, error) {

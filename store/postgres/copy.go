@@ -59,6 +59,13 @@ func (s *Store) Dump(ctx context.Context, sink store.Sink) error {
 	if err := sink.Feedback(ctx, fb); err != nil {
 		return fmt.Errorf("feedback: %w", err)
 	}
+	stories, err := s.Stories(ctx, time.Time{})
+	if err != nil {
+		return err
+	}
+	if err := sink.Stories(ctx, stories); err != nil {
+		return fmt.Errorf("stories: %w", err)
+	}
 	return nil
 }
 
@@ -212,6 +219,11 @@ func (l loader) Feedback(ctx context.Context, fb []attache.Feedback) error {
 	return l.s.AddFeedback(ctx, fb)
 }
 
+// Stories are written as a poll writes them, in a batch of their own.
+func (l loader) Stories(ctx context.Context, stories []store.StoryRecord) error {
+	return l.s.saveStories(ctx, stories)
+}
+
 func (l loader) Alerted(ctx context.Context, records []store.Alerted) error {
 	return l.s.inTx(ctx, func(tx pgx.Tx) error {
 		for _, r := range records {
@@ -229,7 +241,7 @@ func (l loader) Alerts(ctx context.Context, alerts []attache.Alert) error {
 	return l.s.inTx(ctx, func(tx pgx.Tx) error {
 		for _, a := range alerts {
 			a.Item, a.Matches = cleanItem(a.Item), cleanMatches(a.Matches)
-			item, err := encodeItem(a.Item)
+			item, err := encodeItem(a.Item, a.Thread)
 			if err != nil {
 				return fmt.Errorf("alert %q: %w", a.ID, err)
 			}

@@ -213,6 +213,18 @@ var migrations = []migration{
 				CHECK (status IN ('queued', 'in_flight', 'delivered', 'dead', 'muted'))`,
 		},
 	},
+	{
+		// One alert per story: the stories spanning restarts.
+		name: "stories",
+		stmts: []string{
+			`CREATE TABLE stories (
+				id      text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+				record  text        NOT NULL,
+				updated timestamptz NOT NULL
+			)`,
+			`CREATE INDEX stories_updated ON stories (updated)`,
+		},
+	},
 }
 
 // migrateLock is the first key of the advisory lock that serialises

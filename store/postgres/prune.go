@@ -27,6 +27,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 			{&r.Alerts, `DELETE FROM alerts WHERE status IN ('delivered', 'dead', 'muted') AND queued < $1`},
 			{&r.Feedback, `DELETE FROM feedback WHERE at < $1`},
 			{&r.Mutes, `DELETE FROM mutes WHERE until < $1`},
+			{&r.Stories, `DELETE FROM stories WHERE updated < $1`},
 			{&r.Alerted, `DELETE FROM alerted WHERE created < $1`},
 		}
 		for _, step := range steps {

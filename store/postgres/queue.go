@@ -202,7 +202,7 @@ func scanAlert(row pgx.CollectableRow) (attache.Alert, error) {
 	if err != nil {
 		return a, err
 	}
-	if a.Item, err = decodeItem(item); err != nil {
+	if a.Item, a.Thread, err = decodeItem(item); err != nil {
 		return a, fmt.Errorf("alert %q: item: %w", a.ID, err)
 	}
 	if a.Matches, err = decodeMatches(matches); err != nil {

@@ -85,6 +85,11 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 		pb.Queue(`UPDATE items SET last_seen = $1 WHERE feed = $2 AND item_key = ANY($3::text[])`, truncMS(b.Now), cleanText(b.Feed), keys)
 		sightings = 1
 	}
+	for _, st := range b.Stories {
+		pb.Queue(`INSERT INTO stories (id, record, updated) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET record = excluded.record, updated = excluded.updated`,
+			cleanText(st.ID), cleanText(string(st.Record)), truncMS(st.Updated))
+	}
 	alerts := make([]attache.Alert, len(b.Alerts))
 	order := lockOrder(b.Alerts)
 	for _, i := range order {
@@ -114,6 +119,11 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 	if sightings > 0 {
 		if _, err := br.Exec(); err != nil {
 			return nil, fmt.Errorf("sight items: %w", err)
+		}
+	}
+	for _, st := range b.Stories {
+		if _, err := br.Exec(); err != nil {
+			return nil, fmt.Errorf("story %q: %w", st.ID, err)
 		}
 	}
 	kept := make([]bool, len(alerts))
@@ -242,7 +252,7 @@ func queueAlertArgs(a attache.Alert, now time.Time) (attache.Alert, []any, error
 	}
 	a.Queued, a.NextAttempt = truncMS(a.Queued), truncMS(a.NextAttempt)
 
-	item, err := encodeItem(a.Item)
+	item, err := encodeItem(a.Item, a.Thread)
 	if err != nil {
 		return a, nil, err
 	}

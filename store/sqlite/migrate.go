@@ -183,6 +183,18 @@ var migrations = []migration{
 			`CREATE INDEX alerts_queued ON alerts (queued_ms)`,
 		},
 	},
+	{
+		// One alert per story: the stories spanning restarts.
+		name: "stories",
+		stmts: []string{
+			`CREATE TABLE stories (
+				id         TEXT   NOT NULL PRIMARY KEY CHECK (id <> ''),
+				record     TEXT   NOT NULL,
+				updated_ms BIGINT NOT NULL
+			)`,
+			`CREATE INDEX stories_updated ON stories (updated_ms)`,
+		},
+	},
 }
 
 // migrate brings the schema up to the last version this binary knows.

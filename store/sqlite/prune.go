@@ -37,6 +37,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 			[]any{string(attache.AlertDelivered), string(attache.AlertDead), string(attache.AlertMuted), ms}},
 		{&r.Feedback, `DELETE FROM feedback WHERE at_ms < ?`, []any{ms}},
 		{&r.Mutes, `DELETE FROM mutes WHERE until_ms < ?`, []any{ms}},
+		{&r.Stories, `DELETE FROM stories WHERE updated_ms < ?`, []any{ms}},
 		{&r.Alerted, `DELETE FROM alerted WHERE created_ms < ?`, []any{ms}},
 	}
 	for _, step := range steps {

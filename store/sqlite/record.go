@@ -47,6 +47,13 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch) ([]attache.Aler
 	if err := sight(ctx, tx, b); err != nil {
 		return nil, fmt.Errorf("sight items: %w", err)
 	}
+	for _, st := range b.Stories {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, record, updated_ms) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET record = excluded.record, updated_ms = excluded.updated_ms`,
+			st.ID, string(st.Record), st.Updated.UnixMilli()); err != nil {
+			return nil, fmt.Errorf("story %q: %w", st.ID, err)
+		}
+	}
 	var queued []attache.Alert
 	for _, a := range b.Alerts {
 		a, ok, err := queueAlert(ctx, tx, a, b.Now)
@@ -108,7 +115,7 @@ func queueAlert(ctx context.Context, tx *sql.Tx, a attache.Alert, now time.Time)
 	}
 	a.Queued, a.NextAttempt = truncMS(a.Queued), truncMS(a.NextAttempt)
 
-	item, err := encodeItem(a.Item)
+	item, err := encodeItem(a.Item, a.Thread)
 	if err != nil {
 		return a, false, err
 	}

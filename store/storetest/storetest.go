@@ -34,6 +34,7 @@ func Run(t *testing.T, open Open) {
 		{"Mutes", testMutes},
 		{"Feedback", testFeedback},
 		{"MarkMuted", testMarkMuted},
+		{"StoriesAndThreads", testStoriesAndThreads},
 		{"Unseen", testUnseen},
 		{"ItemsSinceRoundTripsEveryField", testItemsSinceRoundTripsEveryField},
 		{"ItemsSinceGoesByFirstSight", testItemsSinceGoesByFirstSight},
