@@ -39,6 +39,8 @@ type Poller struct {
 	observe func(PollResult, time.Duration)
 
 	running sync.Map // feed name → *sync.Mutex: one poll of a feed at a time
+	// stories is the story stage; nil alerts item by item.
+	stories *Stories
 }
 
 // pollConfig is what a configuration reload may change; a poll uses the one
@@ -63,11 +65,13 @@ type PollerOptions struct {
 	// Observe is called with the result and duration of every poll; may be
 	// nil.
 	Observe func(PollResult, time.Duration)
+	// Stories, when set, gathers alerts by story (Stories).
+	Stories *Stories
 }
 
 // NewPoller builds a poller over a fetcher, the state and the rules.
 func NewPoller(f *source.Fetcher, st State, rs *Ruleset, opts PollerOptions) *Poller {
-	p := &Poller{state: st, now: opts.Now, log: opts.Logger, queued: opts.Queued, observe: opts.Observe}
+	p := &Poller{state: st, now: opts.Now, log: opts.Logger, queued: opts.Queued, observe: opts.Observe, stories: opts.Stories}
 	if p.now == nil {
 		p.now = time.Now
 	}

@@ -102,6 +102,7 @@ func (p *Poller) record(ctx context.Context, state State, f attache.Feed, st sto
 	}
 	alerts := health
 	var wouldMatch []string
+	var stories []store.StoryRecord
 	for _, e := range Evaluate(conf.rules, newsItems) {
 		for _, m := range e.Matches {
 			if out.Matches == nil {
@@ -113,7 +114,13 @@ func (p *Poller) record(ctx context.Context, state State, f attache.Feed, st sto
 			wouldMatch = append(wouldMatch, matchSummary(e.Item, e.Matches))
 			continue
 		}
-		alerts = append(alerts, e.Alerts(conf.rules, now)...)
+		ea := e.Alerts(conf.rules, now)
+		if p.stories != nil && len(ea) > 0 {
+			if rec, ok := p.stories.place(e.Item, e.Matches, ea); ok {
+				stories = append(stories, rec)
+			}
+		}
+		alerts = append(alerts, ea...)
 	}
 	out.New = len(fresh)
 	for _, it := range fresh {
@@ -130,7 +137,7 @@ func (p *Poller) record(ctx context.Context, state State, f attache.Feed, st sto
 	for i, it := range items {
 		sighted[i] = it.Key
 	}
-	queued, err := state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Sighted: sighted, Now: now})
+	queued, err := state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Sighted: sighted, Now: now, Stories: stories})
 	if err != nil {
 		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
 		return out
