@@ -28,6 +28,23 @@ const (
 	TypeConsole      = "console"
 )
 
+// How a destination groups alerts (group_by).
+const (
+	GroupByStory = "story"
+	GroupByItem  = "item"
+)
+
+// ByItem lists the destinations that alert item by item (group_by: item).
+func (c *Config) ByItem() []string {
+	var out []string
+	for name, d := range c.Destinations {
+		if d.GroupBy == GroupByItem {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // Config is a loaded and validated rules.yaml. Every default is filled in
 // and every reference resolved, so its users need no further checks.
 type Config struct {
@@ -110,6 +127,9 @@ type Destination struct {
 	AppToken Secret
 	// URL is the incoming webhook of TypeSlackWebhook.
 	URL Secret
+	// GroupBy is GroupByStory (the default: later reports of a story go
+	// under its first alert) or GroupByItem (one message per item).
+	GroupBy string
 	// BurstLimit is the number of alerts in one cycle above which one
 	// summary message is sent instead.
 	BurstLimit int

@@ -15,9 +15,9 @@ import (
 // destTypes lists the keys each destination type takes, type and
 // burst_limit included.
 var destTypes = map[string][]string{
-	TypeSlack:        {"type", "token", "channel", "api_url", "burst_limit", "app_token"},
-	TypeSlackWebhook: {"type", "url", "burst_limit"},
-	TypeConsole:      {"type", "burst_limit"},
+	TypeSlack:        {"type", "token", "channel", "api_url", "burst_limit", "app_token", "group_by"},
+	TypeSlackWebhook: {"type", "url", "burst_limit", "group_by"},
+	TypeConsole:      {"type", "burst_limit", "group_by"},
 }
 
 var destTypeNames = []string{TypeSlack, TypeSlackWebhook, TypeConsole}
@@ -116,6 +116,14 @@ func (l *loader) destination(path string, n *yaml.Node, m map[string]field, d *D
 			u += "/" // Slack clients append the method name to it
 		}
 		d.APIURL = u
+	}
+	if v, vn, ok := l.str(path, m, "group_by"); ok {
+		switch v {
+		case GroupByStory, GroupByItem:
+			d.GroupBy = v
+		default:
+			l.errorAt(vn, join(path, "group_by"), "%q: want story (one message per story, later reports as replies) or item (one message per item)", v)
+		}
 	}
 	if v, vn, ok := l.str(path, m, "burst_limit"); ok {
 		b, err := strconv.Atoi(strings.TrimSpace(v))

@@ -45,6 +45,7 @@ type daemon struct {
 	// websub is set when hubs push feeds' updates (the websub section).
 	websub *websub.Subscriber
 	// apps answer Slack's controls and /attache (Socket Mode).
+	stories  *watcher.Stories
 	apps     []*interact.App
 	appNames []string // the destination of each app
 
@@ -142,6 +143,7 @@ func (d *daemon) apply(cfg *config.Config) error {
 		d.replica.queue.SetDestinations(destinationNames(cfg))
 	}
 	d.poller.Reconfigure(NewFetcher(cfg), Ruleset(cfg), cfg.Backfill, cfg.HealthNotify)
+	d.stories.Configure(cfg.Lists, cfg.ByItem())
 	if err := d.schedule(cfg); err != nil {
 		return err
 	}

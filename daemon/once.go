@@ -11,6 +11,7 @@ import (
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/notify"
 	"github.com/attache-dev/attache/store"
+	"github.com/attache-dev/attache/story"
 	"github.com/attache-dev/attache/watcher"
 )
 
@@ -59,7 +60,12 @@ func Once(ctx context.Context, cfg *config.Config, opts Options) error {
 	if err != nil {
 		return err
 	}
-	poller := newPoller(cfg, st, opts, nil, nil)
+	stories, err := newStories(ctx, cfg, st)
+	if err != nil {
+		log.Error("cannot set up the story stage", "error", err)
+		return err
+	}
+	poller := newPoller(cfg, st, stories, opts, nil, nil)
 	res := poller.PollAll(ctx, cfg.Feeds, pollConcurrency)
 	failed := logOutcomes(log, res)
 	total, left, err := deliverAll(ctx, d, st, cfg, time.Now().Add(opts.Wait))
@@ -140,11 +146,28 @@ func deliverAll(ctx context.Context, d *notify.Dispatcher, st store.Store, cfg *
 }
 
 // newPoller builds the poller of a configuration over the store.
-func newPoller(cfg *config.Config, st store.Store, opts Options, queued func(int), observe func(watcher.PollResult, time.Duration)) *watcher.Poller {
+func newPoller(cfg *config.Config, st store.Store, stories *watcher.Stories, opts Options, queued func(int), observe func(watcher.PollResult, time.Duration)) *watcher.Poller {
 	return watcher.NewPoller(NewFetcher(cfg), st, Ruleset(cfg), watcher.PollerOptions{
 		Backfill: cfg.Backfill, HealthNotify: cfg.HealthNotify, Logger: opts.Logger,
-		Queued: queued, Observe: observe,
+		Queued: queued, Observe: observe, Stories: stories,
 	})
+}
+
+// storyWindow is how long a story stays open to later reports.
+const storyWindow = 48 * time.Hour
+
+// newStories makes the story stage with the stories of the last window
+// that the state kept, so that a restart goes on with them.
+func newStories(ctx context.Context, cfg *config.Config, st store.Store) (*watcher.Stories, error) {
+	kept, err := st.Stories(ctx, time.Now().Add(-2*storyWindow))
+	if err != nil {
+		return nil, fmt.Errorf("read the open stories: %w", err)
+	}
+	s, err := watcher.NewStories(story.Config{Window: storyWindow}, cfg.Lists, cfg.ByItem(), kept)
+	if err != nil {
+		return nil, fmt.Errorf("read the open stories: %w", err)
+	}
+	return s, nil
 }
 
 // logOutcomes summarises a cycle: one line per feed at info, failures at warn.

@@ -55,7 +55,11 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) error {
 	}
 	d.dispatcher = disp
 	observe := observePoll(m)
-	d.poller = newPoller(cfg, st, opts, func(int) { disp.Wake() }, func(r watcher.PollResult, took time.Duration) {
+	if d.stories, err = newStories(ctx, cfg, st); err != nil {
+		log.Error("cannot set up the story stage", "error", err)
+		return err
+	}
+	d.poller = newPoller(cfg, st, d.stories, opts, func(int) { disp.Wake() }, func(r watcher.PollResult, took time.Duration) {
 		observe(r, took)
 		d.observeState(r)
 		d.summary.add(r)

@@ -52,8 +52,9 @@ type Bot struct {
 	redact  redactor
 	render  []RenderOption
 
-	mu sync.Mutex
-	id string // the channel's id, once known
+	mu     sync.Mutex
+	id     string            // the channel's id, once known
+	posted map[string]string // alert id → its message's ts (thread.go)
 }
 
 // NewBot returns a Bot. It fails without a token or a channel; the token is
@@ -90,7 +91,16 @@ func NewBot(o BotOptions) (*Bot, error) {
 
 // Send posts one alert. A failure is a *notify.SendError that says whether
 // sending again may help.
+//
+// A follow-up of a story (Alert.Thread) goes into the thread of the
+// story's first message, as one line; when that message cannot be found it
+// goes out as an alert of its own, so that nothing is lost.
 func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
+	if a.Thread != nil && a.Thread.Parent != "" {
+		if ts := b.parentTS(ctx, a.Thread.Parent, a.Queued); ts != "" {
+			return b.postIn(ctx, RenderReply(a, b.loc), []attache.Alert{a}, ts)
+		}
+	}
 	return b.post(ctx, Render(a, b.loc, b.render...), []attache.Alert{a})
 }
 
@@ -103,6 +113,11 @@ func (b *Bot) SendSummary(ctx context.Context, alerts []attache.Alert) error {
 }
 
 func (b *Bot) post(ctx context.Context, m Message, alerts []attache.Alert) error {
+	return b.postIn(ctx, m, alerts, "")
+}
+
+// postIn posts a message, in the thread of the message at thread when set.
+func (b *Bot) postIn(ctx context.Context, m Message, alerts []attache.Alert, thread string) error {
 	ctx, ans := withAnswer(ctx)
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(m.Text, false), // escaped already
@@ -114,9 +129,15 @@ func (b *Bot) post(ctx context.Context, m Message, alerts []attache.Alert) error
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
-	channel, _, err := b.api.PostMessageContext(ctx, b.channel, opts...)
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	channel, ts, err := b.api.PostMessageContext(ctx, b.channel, opts...)
 	if err == nil {
 		b.learnChannelID(channel)
+		if thread == "" {
+			b.remember(alerts, ts)
+		}
 	}
 	return classify(err, ans, b.redact)
 }

@@ -37,6 +37,16 @@ const historyScopeHint = "give the app the channels:history scope (groups:histor
 // scope, no channel id yet) or was not read to since (more than
 // historyPages pages); the ids found until then are returned with it.
 func (b *Bot) Sent(ctx context.Context, ids []string, since time.Time) (map[string]bool, error) {
+	found, err := b.find(ctx, ids, since)
+	sent := make(map[string]bool, len(found))
+	for id := range found {
+		sent[id] = true
+	}
+	return sent, err
+}
+
+// find is Sent with the ts of each message found.
+func (b *Bot) find(ctx context.Context, ids []string, since time.Time) (map[string]string, error) {
 	where := channelName(b.channel)
 	channel := b.channelID()
 	if channel == "" {
@@ -47,7 +57,7 @@ func (b *Bot) Sent(ctx context.Context, ids []string, since time.Time) (map[stri
 	for _, id := range ids {
 		want[id] = true
 	}
-	found := make(map[string]bool)
+	found := make(map[string]string)
 	params := slack.GetConversationHistoryParameters{
 		ChannelID:          channel,
 		Oldest:             slackTS(since.Add(-historyMargin)),
@@ -64,7 +74,7 @@ func (b *Bot) Sent(ctx context.Context, ids []string, since time.Time) (map[stri
 		for _, m := range resp.Messages {
 			for _, id := range metadataIDs(m.Metadata) {
 				if want[id] {
-					found[id] = true
+					found[id] = m.Timestamp
 				}
 			}
 		}

@@ -43,6 +43,7 @@ type slowMessage struct {
 	Type     string          `json:"type"`
 	Text     string          `json:"text"`
 	Metadata json.RawMessage `json:"metadata,omitempty"`
+	ThreadTS string          `json:"thread_ts,omitempty"`
 }
 
 const channelID = "C0123456789"
@@ -72,7 +73,7 @@ func (s *slowSlack) post(w http.ResponseWriter, r *http.Request) {
 		now = now.Add(time.Microsecond)
 		ts = fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)
 	}
-	m := slowMessage{TS: ts, Type: "message", Text: r.PostForm.Get("text")}
+	m := slowMessage{TS: ts, Type: "message", Text: r.PostForm.Get("text"), ThreadTS: r.PostForm.Get("thread_ts")}
 	if md := r.PostForm.Get("metadata"); md != "" {
 		m.Metadata = json.RawMessage(md)
 	}

@@ -1,0 +1,66 @@
+package slack_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/attache-dev/attache"
+)
+
+// TestAFollowUpGoesIntoItsStorysThread: the story's first alert is a
+// message of its own; a later report goes into its thread as one line,
+// found from memory, and after a restart from the channel's history; a
+// follow-up whose first message cannot be found is an alert of its own.
+func TestAFollowUpGoesIntoItsStorysThread(t *testing.T) {
+	fake := &slowSlack{}
+	url := fake.start(t)
+	bot := newBot(t, url, nil)
+	alert := func() attache.Alert {
+		return attache.Alert{Item: attache.Item{Feed: "belta-en", Lang: "en", Title: "Ryzhenkov: Minsk concerned about NATO activity", Link: "https://example.org/1"},
+			Matches: []attache.Match{{Rule: "nato", Severity: attache.SeverityHigh}}}
+	}
+	first := alert()
+	first.ID = "first-alert"
+	if err := bot.Send(t.Context(), first); err != nil {
+		t.Fatal(err)
+	}
+	follow := alert()
+	follow.ID, follow.Item.Feed, follow.Item.Lang = "follow-1", "belta-ru", "ru"
+	follow.Item.Title = "Рыженков: Минск обеспокоен активностью НАТО"
+	follow.Thread = &attache.Thread{Story: "s1", Parent: "first-alert", Why: "score 2.1: entities Ryzhenkov, Minsk"}
+	if err := bot.Send(t.Context(), follow); err != nil {
+		t.Fatal(err)
+	}
+	restarted := newBot(t, url, nil)
+	again := follow
+	again.ID, again.Item.Feed = "follow-2", "tass-ru"
+	if err := restarted.Send(t.Context(), again); err != nil {
+		t.Fatal(err)
+	}
+	orphan := follow
+	orphan.ID = "orphan"
+	orphan.Thread = &attache.Thread{Story: "s9", Parent: "never-posted"}
+	if err := restarted.Send(t.Context(), orphan); err != nil {
+		t.Fatal(err)
+	}
+
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	h := fake.history
+	if len(h) != 4 {
+		t.Fatalf("%d messages, want 4", len(h))
+	}
+	parent := h[0].TS
+	if h[0].ThreadTS != "" {
+		t.Errorf("the first alert went into a thread %s", h[0].ThreadTS)
+	}
+	for i, name := range []string{"the follow-up", "the follow-up after a restart"} {
+		m := h[i+1]
+		if m.ThreadTS != parent || !strings.HasPrefix(m.Text, "Also reported:") {
+			t.Errorf("%s: thread %q, text %q; want in the thread of %s, as a report", name, m.ThreadTS, m.Text, parent)
+		}
+	}
+	if h[3].ThreadTS != "" || strings.HasPrefix(h[3].Text, "Also reported:") {
+		t.Errorf("the orphan follow-up: thread %q, text %q; want an alert of its own", h[3].ThreadTS, h[3].Text)
+	}
+}
