@@ -39,6 +39,7 @@ type fakeSlack struct {
 type message struct {
 	Text, Blocks string
 	At           time.Time
+	ThreadTS     string // the message it replies to, if any
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -109,6 +110,13 @@ func (s *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), 400)
 		return
 	}
+	if strings.HasSuffix(r.URL.Path, "/conversations.history") {
+		// A history without attaché's messages: what is looked for there
+		// is not found, and the daemon acts as when it cannot be found.
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":true,"messages":[],"has_more":false}`)
+		return
+	}
 	s.mu.Lock()
 	s.requests++
 	a := s.fallback
@@ -135,7 +143,7 @@ func (s *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	msg := message{Text: r.PostForm.Get("text"), Blocks: r.PostForm.Get("blocks"), At: time.Now()}
+	msg := message{Text: r.PostForm.Get("text"), Blocks: r.PostForm.Get("blocks"), At: time.Now(), ThreadTS: r.PostForm.Get("thread_ts")}
 	switch {
 	case a.drop:
 		s.record(msg)
@@ -214,6 +222,13 @@ func (s *fakeSlack) messages() []string {
 		out[i] = m.Text
 	}
 	return out
+}
+
+// all returns every accepted message.
+func (s *fakeSlack) all() []message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]message(nil), s.accepted...)
 }
 
 // times returns when each accepted message arrived, in order.
