@@ -55,3 +55,33 @@ func TestOneStoryFromTwoSourcesIsOneMessageAndAReply(t *testing.T) {
 		})
 	}
 }
+
+// TestTestShowsTheStoriesItWouldForm: `attache test` groups matched items
+// of one story and says why; --json prints one line per such story.
+func TestTestShowsTheStoriesItWouldForm(t *testing.T) {
+	dir, f := setup(t)
+	f.set(
+		entry{GUID: "en-1", Link: "https://eng.belta.by/politics/view/1", Date: "Tue, 03 Jun 2025 10:05:00 +0000",
+			Title: "Ryzhenkov: Minsk concerned about growing NATO activity on CSTO western borders",
+			Desc:  "Minsk is concerned about the intensification of activities of NATO member states on the CSTO western borders, Belarusian Foreign Minister Maxim Ryzhenkov said at a meeting of the CSTO Council of Foreign Ministers in Almaty on 3 June. The ministers adopted six statements."},
+		entry{GUID: "ru-1", Link: "https://www.belta.by/politics/view/2", Date: "Tue, 03 Jun 2025 09:48:00 +0000",
+			Title: "Рыженков: Минск обеспокоен наращиванием активности НАТО у западных границ ОДКБ",
+			Desc:  "Беларусь обеспокоена активизацией деятельности стран — членов НАТО у западных границ ОДКБ. Об этом заявил министр иностранных дел Беларуси Максим Рыженков на заседании Совета министров иностранных дел ОДКБ в Алматы 3 июня."},
+		entry{GUID: "other", Link: "https://example.org/other", Date: "Tue, 03 Jun 2025 11:00:00 +0000",
+			Title: "NATO air policing over the Baltic, near the western borders of Belarus", Desc: "Fighter jets were scrambled twice this week."},
+	)
+	r := attache(t, dir, "test")
+	if r.code != 0 || !strings.Contains(r.stdout, "STORY ") || !strings.Contains(r.stdout, "2 reports, one alert and 1 reply in its thread") || !strings.Contains(r.stdout, "same story:") {
+		t.Fatalf("code %d, stdout:\n%s", r.code, r.stdout)
+	}
+	r = attache(t, dir, "test", "--json")
+	var stories []string
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if strings.HasPrefix(line, `{"story":`) {
+			stories = append(stories, line)
+		}
+	}
+	if len(stories) != 1 || !strings.Contains(stories[0], `"id":"en-1"`) || !strings.Contains(stories[0], `"id":"ru-1"`) || strings.Contains(stories[0], "other") {
+		t.Errorf("story lines %q: want the one story of en-1 and ru-1", stories)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/attache-dev/attache/config"
 	"github.com/attache-dev/attache/daemon"
 	"github.com/attache-dev/attache/source"
+	"github.com/attache-dev/attache/story"
 	"github.com/attache-dev/attache/text"
 	"github.com/attache-dev/attache/watcher"
 )
@@ -82,7 +83,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	if testOpts.explain && !explain(e.stdout, cfg) {
 		return exitUsage
 	}
-	out := &testPrinter{w: e.stdout, json: testOpts.json, rules: daemon.Ruleset(cfg), only: only}
+	out := &testPrinter{w: e.stdout, json: testOpts.json, rules: daemon.Ruleset(cfg), only: only, lists: cfg.Lists}
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
 			// The flag package stops at the first SOURCE: a flag after it
@@ -193,6 +194,10 @@ type testPrinter struct {
 	only    map[string]bool
 	items   int
 	matches int
+	// lists and matched feed the stories the daemon would form of the
+	// matched items (summary).
+	lists   map[string][]string
+	matched []story.Item
 }
 
 // evaluate evaluates items as the daemon would and prints what matched.
@@ -200,6 +205,7 @@ func (p *testPrinter) evaluate(items []attache.Item) {
 	p.items += len(items)
 	for _, e := range watcher.Evaluate(p.rules, items) {
 		it := e.Item
+		p.matched = append(p.matched, story.ItemOf(it, e.Matches, p.lists))
 		for _, m := range e.Matches {
 			if len(p.only) > 0 && !p.only[m.Rule] {
 				continue
@@ -244,7 +250,71 @@ func (p *testPrinter) print(tm testMatch) {
 }
 
 func (p *testPrinter) summary(w io.Writer) {
+	p.stories()
 	fmt.Fprintf(w, "%d items, %d matches\n", p.items, p.matches)
+}
+
+// storyLine is a story of several matched items, as --json prints it.
+type storyLine struct {
+	Story string      `json:"story"`
+	Items []storyItem `json:"items"`
+}
+
+type storyItem struct {
+	Feed  string `json:"feed"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Why is why the item joined the story; empty for the first.
+	Why string `json:"why,omitempty"`
+}
+
+// stories prints the stories of more than one item that the matched items
+// form, as the daemon's story stage would: their first item is the alert,
+// the others replies in its thread.
+func (p *testPrinter) stories() {
+	byStory := map[string]*storyLine{}
+	var order []string
+	for _, d := range story.Cluster(p.matched, story.Config{}) {
+		sl, ok := byStory[d.Story]
+		if !ok {
+			sl = &storyLine{Story: d.Story}
+			byStory[d.Story] = sl
+			order = append(order, d.Story)
+		}
+		feed, key, _ := strings.Cut(d.Item, " ")
+		it := storyItem{Feed: feed, ID: key}
+		for _, m := range p.matched {
+			if m.ID == d.Item {
+				it.Title = m.Title
+			}
+		}
+		if d.Reason != nil {
+			it.Why = d.Reason.String()
+		}
+		sl.Items = append(sl.Items, it)
+	}
+	for _, id := range order {
+		sl := byStory[id]
+		if len(sl.Items) < 2 {
+			continue
+		}
+		if p.json {
+			b, _ := json.Marshal(sl)
+			fmt.Fprintf(p.w, "%s\n", b)
+			continue
+		}
+		replies := "1 reply"
+		if n := len(sl.Items) - 1; n != 1 {
+			replies = fmt.Sprintf("%d replies", n)
+		}
+		fmt.Fprintf(p.w, "STORY %s: %d reports, one alert and %s in its thread\n", sl.Story, len(sl.Items), replies)
+		for _, it := range sl.Items {
+			fmt.Fprintf(p.w, "  %s  %s\n", it.Feed, oneLine(it.Title))
+			if it.Why != "" {
+				fmt.Fprintf(p.w, "    same story: %s\n", it.Why)
+			}
+		}
+	}
 }
 
 // oneLine keeps untrusted text on one line.

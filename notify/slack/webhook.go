@@ -54,7 +54,13 @@ func NewWebhook(o WebhookOptions) (*Webhook, error) {
 
 // Send posts one alert. A failure is a *notify.SendError that says whether
 // sending again may help.
+//
+// A webhook cannot reply in a thread: a follow-up of a story goes out as
+// one compact line saying it is another report of a story already alerted.
 func (w *Webhook) Send(ctx context.Context, a attache.Alert) error {
+	if a.Thread != nil {
+		return w.post(ctx, RenderReply(a, w.loc))
+	}
 	return w.post(ctx, Render(a, w.loc))
 }
 
