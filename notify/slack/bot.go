@@ -52,9 +52,10 @@ type Bot struct {
 	redact  redactor
 	render  []RenderOption
 
-	mu     sync.Mutex
-	id     string            // the channel's id, once known
-	posted map[string]string // alert id → its message's ts (thread.go)
+	mu      sync.Mutex
+	id      string             // the channel's id, once known
+	posted  map[string]string  // alert id → its message's ts (thread.go)
+	parents map[string]*parent // alert id → its message, for "also reported by"
 }
 
 // NewBot returns a Bot. It fails without a token or a channel; the token is
@@ -98,7 +99,11 @@ func NewBot(o BotOptions) (*Bot, error) {
 func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
 	if a.Thread != nil && a.Thread.Parent != "" {
 		if ts := b.parentTS(ctx, a.Thread.Parent, a.Queued); ts != "" {
-			return b.postIn(ctx, RenderReply(a, b.loc), []attache.Alert{a}, ts)
+			if err := b.postIn(ctx, RenderReply(a, b.loc), []attache.Alert{a}, ts); err != nil {
+				return err
+			}
+			b.alsoReported(ctx, a)
+			return nil
 		}
 	}
 	return b.post(ctx, Render(a, b.loc, b.render...), []attache.Alert{a})
@@ -136,7 +141,7 @@ func (b *Bot) postIn(ctx context.Context, m Message, alerts []attache.Alert, thr
 	if err == nil {
 		b.learnChannelID(channel)
 		if thread == "" {
-			b.remember(alerts, ts)
+			b.remember(alerts, ts, m)
 		}
 	}
 	return classify(err, ans, b.redact)

@@ -28,6 +28,7 @@ import (
 // ("missing_scope"), and historyStatus its HTTP status when not 200. It
 // answers no history request for a channel other than channelID.
 type slowSlack struct {
+	updates       []string // blocks of each chat.update
 	delay         time.Duration
 	historyError  string
 	historyStatus int
@@ -54,6 +55,7 @@ func (s *slowSlack) start(t *testing.T) string {
 	srv := slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", s.post)
 		c.Handle("/conversations.history", s.read)
+		c.Handle("/chat.update", s.update)
 	})
 	srv.Start()
 	t.Cleanup(srv.Stop)
@@ -87,6 +89,16 @@ func (s *slowSlack) post(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, channelID, ts)
+}
+
+// update is chat.update: it records the new blocks.
+func (s *slowSlack) update(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	s.mu.Lock()
+	s.updates = append(s.updates, r.PostForm.Get("ts")+" "+r.PostForm.Get("blocks"))
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, channelID, r.PostForm.Get("ts"))
 }
 
 // read is conversations.history: newest first, from oldest on, a page of

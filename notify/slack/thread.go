@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -10,8 +11,24 @@ import (
 )
 
 // maxPosted bounds the alert ids whose message time the Bot remembers, to
-// thread later reports under them without reading the channel.
-const maxPosted = 10000
+// thread later reports under them without reading the channel; maxParents
+// the messages it keeps whole, to add to them who else reported the story.
+const (
+	maxPosted  = 10000
+	maxParents = 500
+)
+
+// parent is a story's first message as the Bot posted it, with the sources
+// that reported the story since.
+type parent struct {
+	ts      string
+	msg     Message
+	sources []string
+}
+
+// AlsoReportedBlockID is the id of the line a story's first message gets
+// naming the other sources that reported it.
+const AlsoReportedBlockID = "attache_also_reported"
 
 // storyLookBack is how far back the channel is read for a story's first
 // message: a story stays open 48 hours after its latest report.
@@ -37,8 +54,9 @@ func RenderReply(a attache.Alert, loc *time.Location) Message {
 	return Message{Text: "Also reported: " + fallback(a), Blocks: blocks}
 }
 
-// remember keeps the time of the message that carried alerts.
-func (b *Bot) remember(alerts []attache.Alert, ts string) {
+// remember keeps the time of the message that carried alerts, and a single
+// alert's message whole, as the possible first message of a story.
+func (b *Bot) remember(alerts []attache.Alert, ts string, m Message) {
 	if ts == "" {
 		return
 	}
@@ -50,6 +68,43 @@ func (b *Bot) remember(alerts []attache.Alert, ts string) {
 	for _, a := range alerts {
 		b.posted[a.ID] = ts
 	}
+	if len(alerts) == 1 {
+		if b.parents == nil || len(b.parents) >= maxParents {
+			b.parents = map[string]*parent{}
+		}
+		b.parents[alerts[0].ID] = &parent{ts: ts, msg: m}
+	}
+}
+
+// alsoReported updates a story's first message, when this process posted
+// it, with the sources that reported the story since: "Also reported by
+// belta-ru, tass-ru". A failure costs only that line; the reply is posted.
+func (b *Bot) alsoReported(ctx context.Context, a attache.Alert) {
+	b.mu.Lock()
+	p := b.parents[a.Thread.Parent]
+	var m Message
+	if p != nil {
+		if !slices.Contains(p.sources, a.Item.Feed) {
+			p.sources = append(p.sources, a.Item.Feed)
+		}
+		names := make([]string, len(p.sources))
+		for i, s := range p.sources {
+			names[i] = escape(clean(s, maxName))
+		}
+		line := contextBlock(mrkdwn("Also reported by " + joinFit(names, ", ", 2000, func(n int) string { return "and " + itoa(n) + " more" })))
+		line.BlockID = AlsoReportedBlockID
+		m = Message{Text: p.msg.Text, Blocks: append(slices.Clone(p.msg.Blocks), line)}
+	}
+	b.mu.Unlock()
+	if p == nil {
+		return
+	}
+	channel := b.channelID()
+	if channel == "" {
+		return
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	_, _, _, _ = b.api.UpdateMessageContext(ctx, channel, p.ts, opts...)
 }
 
 // parentTS finds the message of a story's first alert: remembered from its
