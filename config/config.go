@@ -130,6 +130,9 @@ type Destination struct {
 	// GroupBy is GroupByStory (the default: later reports of a story go
 	// under its first alert) or GroupByItem (one message per item).
 	GroupBy string
+	// StoryReplies caps the replies in a story's Slack thread (0: the
+	// notifier's default, 20).
+	StoryReplies int
 	// BurstLimit is the number of alerts in one cycle above which one
 	// summary message is sent instead.
 	BurstLimit int

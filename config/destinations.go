@@ -15,7 +15,7 @@ import (
 // destTypes lists the keys each destination type takes, type and
 // burst_limit included.
 var destTypes = map[string][]string{
-	TypeSlack:        {"type", "token", "channel", "api_url", "burst_limit", "app_token", "group_by"},
+	TypeSlack:        {"type", "token", "channel", "api_url", "burst_limit", "app_token", "group_by", "story_replies"},
 	TypeSlackWebhook: {"type", "url", "burst_limit", "group_by"},
 	TypeConsole:      {"type", "burst_limit", "group_by"},
 }
@@ -123,6 +123,14 @@ func (l *loader) destination(path string, n *yaml.Node, m map[string]field, d *D
 			d.GroupBy = v
 		default:
 			l.errorAt(vn, join(path, "group_by"), "%q: want story (one message per story, later reports as replies) or item (one message per item)", v)
+		}
+	}
+	if v, vn, ok := l.str(path, m, "story_replies"); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 {
+			l.errorAt(vn, join(path, "story_replies"), "want a whole number of replies in a story's thread, 1 or more, such as 20")
+		} else {
+			d.StoryReplies = n
 		}
 	}
 	if v, vn, ok := l.str(path, m, "burst_limit"); ok {

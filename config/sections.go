@@ -16,7 +16,7 @@ var (
 	topKeys  = []string{"state", "lease_ttl", "websub", "slack_admins", "schedule", "timezone", "backfill", "retention", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "http", "feeds", "lists", "destinations", "default_notify", "health_notify", "rules"}
 	httpKeys = []string{"timeout", "max_body", "max_text", "user_agent", "deny_private"}
 	feedKeys = []string{"name", "url", "lang", "schedule", "stale_after", "max_new_items", "min_interval", "max_interval", "budget", "timezone", "tags", "html", "telegram", "sitemap", "json"}
-	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit", "app_token", "group_by"}
+	destKeys = []string{"type", "token", "channel", "api_url", "url", "burst_limit", "app_token", "group_by", "story_replies"}
 	ruleKeys = []string{"name", "description", "query", "feeds", "severity", "notify"}
 )
 

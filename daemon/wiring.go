@@ -159,7 +159,7 @@ func NewNotifier(d config.Destination, loc *time.Location, stdout io.Writer) (no
 		return console.New(stdout), nil
 	case config.TypeSlack:
 		return slack.NewBot(slack.BotOptions{Token: d.Token.Value(), Channel: d.Channel, APIURL: d.APIURL, Location: loc,
-			Actions: d.AppToken.Value() != ""})
+			Actions: d.AppToken.Value() != "", StoryReplies: d.StoryReplies})
 	case config.TypeSlackWebhook:
 		return slack.NewWebhook(slack.WebhookOptions{URL: d.URL.Value(), Location: loc})
 	}

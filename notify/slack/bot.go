@@ -37,7 +37,14 @@ type BotOptions struct {
 	// an app on Socket Mode answers (WithActions); set it only when such an
 	// app runs, or the controls would do nothing.
 	Actions bool
+	// StoryReplies caps the replies in a story's thread; beyond it later
+	// reports only add their source to the first message's "also reported
+	// by" line. 0 means DefaultStoryReplies.
+	StoryReplies int
 }
+
+// DefaultStoryReplies is the thread cap of a story.
+const DefaultStoryReplies = 20
 
 // Bot posts alerts to one channel with a bot token, through chat.postMessage
 // (destination type "slack"). It is safe for concurrent use.
@@ -51,6 +58,7 @@ type Bot struct {
 	loc     *time.Location
 	redact  redactor
 	render  []RenderOption
+	replies int // the thread cap of a story
 
 	mu      sync.Mutex
 	id      string             // the channel's id, once known
@@ -84,6 +92,10 @@ func NewBot(o BotOptions) (*Bot, error) {
 	if o.Actions {
 		b.render = []RenderOption{WithActions()}
 	}
+	b.replies = o.StoryReplies
+	if b.replies <= 0 {
+		b.replies = DefaultStoryReplies
+	}
 	if ch := strings.TrimSpace(o.Channel); channelID.MatchString(ch) {
 		b.id = ch
 	}
@@ -99,6 +111,12 @@ func NewBot(o BotOptions) (*Bot, error) {
 func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
 	if a.Thread != nil && a.Thread.Parent != "" {
 		if ts := b.parentTS(ctx, a.Thread.Parent, a.Queued); ts != "" {
+			if b.threadFull(a.Thread.Parent) {
+				// The thread has its share: the report is summed up on
+				// the first message only.
+				b.alsoReported(ctx, a)
+				return nil
+			}
 			if err := b.postIn(ctx, RenderReply(a, b.loc), []attache.Alert{a}, ts); err != nil {
 				return err
 			}

@@ -24,6 +24,24 @@ type parent struct {
 	ts      string
 	msg     Message
 	sources []string
+	replies int
+}
+
+// threadFull counts a reply under a story's first message and reports
+// whether the thread already has its StoryReplies; known only for first
+// messages this process posted.
+func (b *Bot) threadFull(id string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p := b.parents[id]
+	if p == nil {
+		return false
+	}
+	if p.replies >= b.replies {
+		return true
+	}
+	p.replies++
+	return false
 }
 
 // AlsoReportedBlockID is the id of the line a story's first message gets

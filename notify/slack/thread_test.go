@@ -1,10 +1,12 @@
 package slack_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/attache-dev/attache"
+	"github.com/attache-dev/attache/notify/slack"
 )
 
 // TestAFollowUpGoesIntoItsStorysThread: the story's first alert is a
@@ -66,5 +68,36 @@ func TestAFollowUpGoesIntoItsStorysThread(t *testing.T) {
 	// The process that posted the first message adds who else reported it.
 	if len(fake.updates) != 1 || !strings.HasPrefix(fake.updates[0], parent+" ") || !strings.Contains(fake.updates[0], "Also reported by belta-ru") {
 		t.Errorf("updates %q: want the first message updated with the other source", fake.updates)
+	}
+}
+
+// TestAStorysThreadIsCapped: beyond story_replies, later reports only add
+// their source to the first message's line.
+func TestAStorysThreadIsCapped(t *testing.T) {
+	fake := &slowSlack{}
+	bot, err := slack.NewBot(slack.BotOptions{Token: "xoxb-test", Channel: channelID, APIURL: fake.start(t), StoryReplies: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := attache.Alert{ID: "first", Item: attache.Item{Feed: "mfa-by", Title: "Statement"}, Matches: []attache.Match{{Rule: "nato", Severity: attache.SeverityHigh}}}
+	if err := bot.Send(t.Context(), first); err != nil {
+		t.Fatal(err)
+	}
+	for i, src := range []string{"belta-ru", "belta-en", "tass-ru", "ria-ru"} {
+		a := first
+		a.ID, a.Item.Feed = fmt.Sprint("r", i), src
+		a.Thread = &attache.Thread{Story: "s", Parent: "first"}
+		if err := bot.Send(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.history) != 3 {
+		t.Errorf("%d messages, want the alert and 2 replies", len(fake.history))
+	}
+	last := fake.updates[len(fake.updates)-1]
+	if len(fake.updates) != 4 || !strings.Contains(last, "belta-ru, belta-en, tass-ru, ria-ru") {
+		t.Errorf("%d updates, last %q: want every source named", len(fake.updates), last)
 	}
 }
