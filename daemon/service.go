@@ -154,6 +154,7 @@ func (d *daemon) serve(addr string, reg *prometheus.Registry) (*http.Server, err
 		},
 	}
 	opts.TimeToAlert = d.timesToAlert
+	opts.Stories = d.recentStories
 	opts.RuleFeedback = d.store.RuleFeedback
 	opts.Degraded = d.degraded
 	opts.Polling = func() []web.Polling {

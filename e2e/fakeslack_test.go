@@ -29,6 +29,7 @@ type fakeSlack struct {
 	script   []answer
 	fallback answer
 	accepted []message
+	updates  []string // blocks of each chat.update
 	requests int
 	ln       net.Listener
 	srv      *http.Server
@@ -108,6 +109,14 @@ func (s *fakeSlack) always(a answer) {
 func (s *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, err.Error(), 400)
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, "/chat.update") {
+		s.mu.Lock()
+		s.updates = append(s.updates, r.PostForm.Get("blocks"))
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.PostForm.Get("channel"), r.PostForm.Get("ts"))
 		return
 	}
 	if strings.HasSuffix(r.URL.Path, "/conversations.history") {

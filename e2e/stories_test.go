@@ -31,11 +31,21 @@ func TestOneStoryFromTwoSourcesIsOneMessageAndAReply(t *testing.T) {
 			ru := entry{GUID: "ru-1", Link: "https://www.belta.by/politics/view/2", Date: time.Now().Add(-50 * time.Minute).Format(time.RFC1123Z),
 				Title: "Рыженков: Минск обеспокоен наращиванием активности НАТО у западных границ ОДКБ",
 				Desc:  "Беларусь обеспокоена активизацией деятельности стран — членов НАТО у западных границ ОДКБ. Об этом заявил министр иностранных дел Беларуси Максим Рыженков на заседании Совета министров иностранных дел ОДКБ в Алматы 3 июня. По итогам заседания министры приняли шесть заявлений."}
-			d := s.start()
+			d, base := s.startListening()
 			s.feeds.set("news", en, entry{GUID: "old", Title: "Weather", Link: "https://example.org/old"})
 			eventually(t, 20*time.Second, "the first report's alert", func() bool { return s.slack.count() == 1 })
 			s.feeds.set("ru", ru, entry{GUID: "old-ru", Title: "Погода", Link: "https://example.org/ru/old"})
 			eventually(t, 20*time.Second, "the second report", func() bool { return s.slack.count() == 2 })
+			s.slack.mu.Lock()
+			updates := append([]string(nil), s.slack.updates...)
+			s.slack.mu.Unlock()
+			if groupBy == "story" && (len(updates) != 1 || !strings.Contains(updates[0], "Also reported by belta-ru")) {
+				t.Errorf("updates of the first message %q: want it to name belta-ru", updates)
+			}
+			_, page := get(t, base+"/")
+			if shown := strings.Contains(page, `id="stories"`) && strings.Contains(page, "same story:"); groupBy == "story" && !shown {
+				t.Errorf("the status page does not show the story")
+			}
 			d.stop(t)
 
 			msgs := s.slack.all()

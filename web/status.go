@@ -47,6 +47,10 @@ type page struct {
 	Rules    []ruleRow
 	RulesErr string
 	Feedback bool // the rules show readers' verdicts
+	// Stories are the last day's stories of several reports.
+	Stories    []storyRow
+	StoriesErr string
+	HasStories bool
 	// Degraded lists what works only in part (a Slack app reconnecting).
 	Degraded []string
 
@@ -183,6 +187,14 @@ func (s *server) status(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.degraded != nil {
 		p.Degraded = s.degraded()
+	}
+	if s.stories != nil {
+		p.HasStories = true
+		if st, err := s.stories(ctx, now); err != nil {
+			p.StoriesErr = fail("stories", err)
+		} else {
+			p.Stories = s.storyRows(st, now)
+		}
 	}
 
 	if s.polling != nil {

@@ -62,6 +62,9 @@ type Options struct {
 	// beside each rule; Degraded lists what works only in part (a Slack
 	// app reconnecting), shown on the page and in /readyz, which stays 200.
 	RuleFeedback func(ctx context.Context, since time.Time) (map[string]store.FeedbackCount, error)
+	// Stories reads the stories of several reports of the last day, newest
+	// first; nil leaves their section out.
+	Stories func(ctx context.Context, now time.Time) ([]Story, error)
 	Degraded     func() []string
 	// Polling says where each adaptive schedule stands, and TimeToAlert
 	// reads each source's times to alert over the last day; nil leaves
@@ -114,6 +117,7 @@ type server struct {
 	polling       func() []Polling
 	feedback      func(ctx context.Context, since time.Time) (map[string]store.FeedbackCount, error)
 	degraded      func() []string
+	stories       func(ctx context.Context, now time.Time) ([]Story, error)
 	timeToAlert   func(ctx context.Context, now time.Time) ([]TimeToAlert, error)
 }
 
@@ -139,7 +143,7 @@ func New(src Source, opts Options) http.Handler {
 
 		replicas: opts.Replicas, ownReplica: opts.OwnReplica, ownConfigHash: opts.OwnConfigHash,
 		polling: opts.Polling, timeToAlert: opts.TimeToAlert,
-		feedback: opts.RuleFeedback, degraded: opts.Degraded,
+		feedback: opts.RuleFeedback, degraded: opts.Degraded, stories: opts.Stories,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
