@@ -64,8 +64,8 @@ type Options struct {
 	RuleFeedback func(ctx context.Context, since time.Time) (map[string]store.FeedbackCount, error)
 	// Stories reads the stories of several reports of the last day, newest
 	// first; nil leaves their section out.
-	Stories func(ctx context.Context, now time.Time) ([]Story, error)
-	Degraded     func() []string
+	Stories  func(ctx context.Context, now time.Time) ([]Story, error)
+	Degraded func() []string
 	// Polling says where each adaptive schedule stands, and TimeToAlert
 	// reads each source's times to alert over the last day; nil leaves
 	// their sections out.
