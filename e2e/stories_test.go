@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,8 @@ func TestOneStoryFromTwoSourcesIsOneMessageAndAReply(t *testing.T) {
 }
 
 // TestTestShowsTheStoriesItWouldForm: `attache test` groups matched items
-// of one story and says why; --json prints one line per such story.
+// of one story and says why; --json gives each match of such a story its
+// story's id (and why it joined), still one object per match.
 func TestTestShowsTheStoriesItWouldForm(t *testing.T) {
 	dir, f := setup(t)
 	f.set(
@@ -85,13 +87,17 @@ func TestTestShowsTheStoriesItWouldForm(t *testing.T) {
 		t.Fatalf("code %d, stdout:\n%s", r.code, r.stdout)
 	}
 	r = attache(t, dir, "test", "--json")
-	var stories []string
-	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
-		if strings.HasPrefix(line, `{"story":`) {
-			stories = append(stories, line)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	byID := map[string]map[string]any{}
+	for _, line := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("%q: %v", line, err)
 		}
+		byID[m["id"].(string)] = m
 	}
-	if len(stories) != 1 || !strings.Contains(stories[0], `"id":"en-1"`) || !strings.Contains(stories[0], `"id":"ru-1"`) || strings.Contains(stories[0], "other") {
-		t.Errorf("story lines %q: want the one story of en-1 and ru-1", stories)
+	if len(lines) != 3 || byID["en-1"]["story"] == nil || byID["en-1"]["story"] != byID["ru-1"]["story"] ||
+		byID["en-1"]["story_why"] == nil || byID["ru-1"]["story_why"] != nil || byID["other"]["story"] != nil {
+		t.Errorf("--json:\n%s\nwant en-1 and ru-1 in one story (ru-1, published first, its alert), other in none", r.stdout)
 	}
 }

@@ -64,6 +64,11 @@ type testMatch struct {
 	Link      string        `json:"link"`
 	Published string        `json:"published"`
 	Hits      []attache.Hit `json:"hits"`
+	// Story and StoryWhy are set for an item of a story that several
+	// matched items tell: the story's id, and why this item joined it
+	// (empty for the story's first item, its alert).
+	Story    string `json:"story,omitempty"`
+	StoryWhy string `json:"story_why,omitempty"`
 }
 
 func runTest(ctx context.Context, e *env, args []string) int {
@@ -198,6 +203,7 @@ type testPrinter struct {
 	// matched items (summary).
 	lists   map[string][]string
 	matched []story.Item
+	pending []testMatch // --json: printed at the end, with their stories
 }
 
 // evaluate evaluates items as the daemon would and prints what matched.
@@ -211,8 +217,13 @@ func (p *testPrinter) evaluate(items []attache.Item) {
 				continue
 			}
 			p.matches++
-			p.print(testMatch{Rule: m.Rule, Severity: m.Severity.String(), Feed: it.Feed, ID: it.Key, Title: it.Title,
-				Link: it.Link, Published: it.Published.UTC().Format(time.RFC3339), Hits: m.Hits})
+			tm := testMatch{Rule: m.Rule, Severity: m.Severity.String(), Feed: it.Feed, ID: it.Key, Title: it.Title,
+				Link: it.Link, Published: it.Published.UTC().Format(time.RFC3339), Hits: m.Hits}
+			if p.json {
+				p.pending = append(p.pending, tm)
+				continue
+			}
+			p.print(tm)
 		}
 	}
 }
@@ -254,61 +265,59 @@ func (p *testPrinter) summary(w io.Writer) {
 	fmt.Fprintf(w, "%d items, %d matches\n", p.items, p.matches)
 }
 
-// storyLine is a story of several matched items, as --json prints it.
-type storyLine struct {
-	Story string      `json:"story"`
-	Items []storyItem `json:"items"`
-}
-
+// storyItem is one item of a story of several matched items.
 type storyItem struct {
-	Feed  string `json:"feed"`
-	ID    string `json:"id"`
-	Title string `json:"title"`
+	Feed, ID, Title string
 	// Why is why the item joined the story; empty for the first.
-	Why string `json:"why,omitempty"`
+	Why string
 }
 
 // stories prints the stories of more than one item that the matched items
 // form, as the daemon's story stage would: their first item is the alert,
-// the others replies in its thread.
+// the others replies in its thread. With --json, each match is printed now,
+// with its story when it has one.
 func (p *testPrinter) stories() {
-	byStory := map[string]*storyLine{}
+	byStory := map[string][]storyItem{}
+	storyOf := map[string]string{} // "feed key" → story
+	whyOf := map[string]string{}
 	var order []string
+	titles := map[string]string{}
+	for _, m := range p.matched {
+		titles[m.ID] = m.Title
+	}
 	for _, d := range story.Cluster(p.matched, story.Config{}) {
-		sl, ok := byStory[d.Story]
-		if !ok {
-			sl = &storyLine{Story: d.Story}
-			byStory[d.Story] = sl
+		if _, ok := byStory[d.Story]; !ok {
 			order = append(order, d.Story)
 		}
 		feed, key, _ := strings.Cut(d.Item, " ")
-		it := storyItem{Feed: feed, ID: key}
-		for _, m := range p.matched {
-			if m.ID == d.Item {
-				it.Title = m.Title
-			}
-		}
+		it := storyItem{Feed: feed, ID: key, Title: titles[d.Item]}
 		if d.Reason != nil {
 			it.Why = d.Reason.String()
 		}
-		sl.Items = append(sl.Items, it)
+		byStory[d.Story] = append(byStory[d.Story], it)
+		storyOf[d.Item], whyOf[d.Item] = d.Story, it.Why
+	}
+	if p.json {
+		for _, tm := range p.pending {
+			if id := storyOf[tm.Feed+" "+tm.ID]; len(byStory[id]) > 1 {
+				tm.Story, tm.StoryWhy = id, whyOf[tm.Feed+" "+tm.ID]
+			}
+			p.print(tm)
+		}
+		p.pending = nil
+		return
 	}
 	for _, id := range order {
-		sl := byStory[id]
-		if len(sl.Items) < 2 {
-			continue
-		}
-		if p.json {
-			b, _ := json.Marshal(sl)
-			fmt.Fprintf(p.w, "%s\n", b)
+		items := byStory[id]
+		if len(items) < 2 {
 			continue
 		}
 		replies := "1 reply"
-		if n := len(sl.Items) - 1; n != 1 {
+		if n := len(items) - 1; n != 1 {
 			replies = fmt.Sprintf("%d replies", n)
 		}
-		fmt.Fprintf(p.w, "STORY %s: %d reports, one alert and %s in its thread\n", sl.Story, len(sl.Items), replies)
-		for _, it := range sl.Items {
+		fmt.Fprintf(p.w, "STORY %s: %d reports, one alert and %s in its thread\n", id, len(items), replies)
+		for _, it := range items {
 			fmt.Fprintf(p.w, "  %s  %s\n", it.Feed, oneLine(it.Title))
 			if it.Why != "" {
 				fmt.Fprintf(p.w, "    same story: %s\n", it.Why)
