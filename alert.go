@@ -60,6 +60,9 @@ type Thread struct {
 	// Why says what the two items share, for the reader ("entities:
 	// Lukashenko, Minsk · concepts: nato").
 	Why string
+	// Revision, for an item whose words changed after it was alerted, says
+	// how, word by word ("text: removed “40,000” | added “50,000”").
+	Revision string
 }
 
 // Severity is the highest severity among the alert's matches.

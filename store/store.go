@@ -155,6 +155,9 @@ type Store interface {
 	// AddFeedback records verdicts, one per alert, rule and reader: a
 	// reader who changes their mind replaces their verdict.
 	AddFeedback(ctx context.Context, fb []attache.Feedback) error
+	// AlertedItems returns, of the feed's items with these keys, those
+	// whose alert was delivered somewhere, with their text as last recorded.
+	AlertedItems(ctx context.Context, feed string, keys []string) (map[string]AlertedItem, error)
 	// Stories returns the stories whose latest member was published at or
 	// after since, to reload the open ones at start.
 	Stories(ctx context.Context, since time.Time) ([]StoryRecord, error)

@@ -72,6 +72,9 @@ type RecordBatch struct {
 	// Unchanged says the source answered "not modified": the items of its
 	// last sighting are all still there, and are sighted again at Now.
 	Unchanged bool
+	// Revised are recorded items whose text changed (a revision): their
+	// title, summary, content and link are replaced.
+	Revised []attache.Item
 	// Stories are the stories the poll's alerted items opened or joined,
 	// as they stand after it: kept in the same transaction, so that a
 	// restart goes on with them.
@@ -189,4 +192,12 @@ type StoryRecord struct {
 	ID      string
 	Record  []byte
 	Updated time.Time
+}
+
+// AlertedItem is a recorded item that was alerted: its text as last
+// recorded, and each destination that received its alert, with the
+// alert's rules. A change to its text is a revision.
+type AlertedItem struct {
+	Item    attache.Item
+	Matches map[string][]attache.Match // by destination
 }

@@ -122,6 +122,9 @@ func (p *Poller) record(ctx context.Context, state State, f attache.Feed, st sto
 		}
 		alerts = append(alerts, ea...)
 	}
+	// Edits of items already alerted: a reply in their thread.
+	revised, edits := p.revisions(ctx, state, f, items, fresh, conf, now)
+	alerts = append(alerts, edits...)
 	out.New = len(fresh)
 	for _, it := range fresh {
 		d := it.Published
@@ -137,7 +140,7 @@ func (p *Poller) record(ctx context.Context, state State, f attache.Feed, st sto
 	for i, it := range items {
 		sighted[i] = it.Key
 	}
-	queued, err := state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Sighted: sighted, Now: now, Stories: stories})
+	queued, err := state.Record(ctx, store.RecordBatch{Feed: f.Name, State: st, Items: fresh, Alerts: alerts, Sighted: sighted, Now: now, Stories: stories, Revised: revised})
 	if err != nil {
 		out.Class, out.Err = attache.PollStateError, fmt.Errorf("feed %q: record %d items: %w", f.Name, len(fresh), err)
 		return out

@@ -98,7 +98,10 @@ func Line(a attache.Alert) string {
 	if len(terms) > 0 {
 		fmt.Fprintf(&b, " (matched: %s)", strings.Join(terms, ", "))
 	}
-	if a.Thread != nil {
+	switch {
+	case a.Thread != nil && a.Thread.Revision != "":
+		fmt.Fprintf(&b, " (edited: %s)", clean(strings.ReplaceAll(a.Thread.Revision, "\n", "; "), maxTitle))
+	case a.Thread != nil:
 		// A later report of a story: said so, with the story's id, so that
 		// a reader of the log can group the lines.
 		fmt.Fprintf(&b, " (also reported: story %s)", clean(a.Thread.Story, maxName))

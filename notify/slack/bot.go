@@ -111,7 +111,8 @@ func NewBot(o BotOptions) (*Bot, error) {
 func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
 	if a.Thread != nil && a.Thread.Parent != "" {
 		if ts := b.parentTS(ctx, a.Thread.Parent, a.Queued); ts != "" {
-			if b.threadFull(a.Thread.Parent) {
+			edit := a.Thread.Revision != ""
+			if !edit && b.threadFull(a.Thread.Parent) {
 				// The thread has its share: the report is summed up on
 				// the first message only.
 				b.alsoReported(ctx, a)
@@ -120,7 +121,9 @@ func (b *Bot) Send(ctx context.Context, a attache.Alert) error {
 			if err := b.postIn(ctx, RenderReply(a, b.loc), []attache.Alert{a}, ts); err != nil {
 				return err
 			}
-			b.alsoReported(ctx, a)
+			if !edit {
+				b.alsoReported(ctx, a)
+			}
 			return nil
 		}
 	}

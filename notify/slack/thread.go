@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -65,6 +66,19 @@ func RenderReply(a attache.Alert, loc *time.Location) Message {
 		line += " · " + escape(clean(a.Item.Lang, 8))
 	}
 	line += " · " + when(a.Item, loc) + " · " + linked(a.Item.Link, escape(title), maxURL)
+	if a.Thread != nil && a.Thread.Revision != "" {
+		// An edit of a statement already alerted: what changed, word by word.
+		blocks := []slack.Block{section("✎ *edited* · " + line[len("↳ "):])}
+		var diff []string
+		for _, l := range strings.Split(a.Thread.Revision, "\n") {
+			diff = append(diff, escape(clean(l, 600)))
+		}
+		blocks = append(blocks, section(strings.Join(diff, "\n")))
+		if a.Thread.Why != "" {
+			blocks = append(blocks, contextBlock(mrkdwn(escape(clean(a.Thread.Why, 300)))))
+		}
+		return Message{Text: "Edited: " + fallback(a), Blocks: blocks}
+	}
 	blocks := []slack.Block{section(line)}
 	if a.Thread != nil && a.Thread.Why != "" {
 		blocks = append(blocks, contextBlock(mrkdwn("same story: "+escape(clean(a.Thread.Why, 300)))))

@@ -39,6 +39,8 @@ type threadJSON struct {
 	Story  string `json:"story"`
 	Parent string `json:"parent"`
 	Why    string `json:"why,omitempty"`
+	// Revision is Thread.Revision.
+	Revision string `json:"revision,omitempty"`
 }
 
 type matchJSON struct {
@@ -69,7 +71,7 @@ func encodeItem(it attache.Item, th *attache.Thread) (string, error) {
 		j.PublishedMS = &ms
 	}
 	if th != nil {
-		j.Thread = &threadJSON{Story: th.Story, Parent: th.Parent, Why: th.Why}
+		j.Thread = &threadJSON{Story: th.Story, Parent: th.Parent, Why: th.Why, Revision: th.Revision}
 	}
 	b, err := json.Marshal(j)
 	return string(b), err
@@ -82,7 +84,7 @@ func decodeItem(s string) (attache.Item, *attache.Thread, error) {
 	}
 	var th *attache.Thread
 	if j.Thread != nil {
-		th = &attache.Thread{Story: j.Thread.Story, Parent: j.Thread.Parent, Why: j.Thread.Why}
+		th = &attache.Thread{Story: j.Thread.Story, Parent: j.Thread.Parent, Why: j.Thread.Why, Revision: j.Thread.Revision}
 	}
 	it := attache.Item{
 		Feed: j.Feed, Key: j.Key, Story: j.Story,

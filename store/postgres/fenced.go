@@ -64,3 +64,8 @@ func (f *Fenced) SaveFeedState(ctx context.Context, st store.FeedState) error {
 	}
 	return err
 }
+
+// AlertedItems is the store's.
+func (f *Fenced) AlertedItems(ctx context.Context, feed string, keys []string) (map[string]store.AlertedItem, error) {
+	return f.s.AlertedItems(ctx, feed, keys)
+}

@@ -85,6 +85,11 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 		pb.Queue(`UPDATE items SET last_seen = $1 WHERE feed = $2 AND item_key = ANY($3::text[])`, truncMS(b.Now), cleanText(b.Feed), keys)
 		sightings = 1
 	}
+	for _, it := range b.Revised {
+		it = cleanItem(it)
+		pb.Queue(`UPDATE items SET title = $1, link = $2, summary = $3, content = $4 WHERE feed = $5 AND item_key = $6`,
+			it.Title, it.Link, it.Summary, it.Content, cleanText(b.Feed), it.Key)
+	}
 	for _, st := range b.Stories {
 		pb.Queue(`INSERT INTO stories (id, record, updated) VALUES ($1, $2, $3)
 			ON CONFLICT (id) DO UPDATE SET record = excluded.record, updated = excluded.updated`,
@@ -119,6 +124,11 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch, fence *fenceArg
 	if sightings > 0 {
 		if _, err := br.Exec(); err != nil {
 			return nil, fmt.Errorf("sight items: %w", err)
+		}
+	}
+	for _, it := range b.Revised {
+		if _, err := br.Exec(); err != nil {
+			return nil, fmt.Errorf("revise item %q: %w", it.Key, err)
 		}
 	}
 	for _, st := range b.Stories {

@@ -47,6 +47,9 @@ func (s *Store) record(ctx context.Context, b store.RecordBatch) ([]attache.Aler
 	if err := sight(ctx, tx, b); err != nil {
 		return nil, fmt.Errorf("sight items: %w", err)
 	}
+	if err := revise(ctx, tx, b.Feed, b.Revised); err != nil {
+		return nil, err
+	}
 	for _, st := range b.Stories {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, record, updated_ms) VALUES (?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET record = excluded.record, updated_ms = excluded.updated_ms`,

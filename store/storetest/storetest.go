@@ -35,6 +35,7 @@ func Run(t *testing.T, open Open) {
 		{"Feedback", testFeedback},
 		{"MarkMuted", testMarkMuted},
 		{"StoriesAndThreads", testStoriesAndThreads},
+		{"RevisedItems", testRevisedItems},
 		{"Unseen", testUnseen},
 		{"ItemsSinceRoundTripsEveryField", testItemsSinceRoundTripsEveryField},
 		{"ItemsSinceGoesByFirstSight", testItemsSinceGoesByFirstSight},

@@ -48,3 +48,34 @@ func testStoriesAndThreads(t *testing.T, open Open) {
 		t.Errorf("pruned %d stories, want the one of three days ago", res.Stories)
 	}
 }
+
+// testRevisedItems: a delivered alert's item is found with its text and
+// the alert's rules; a revision replaces its recorded text; an item never
+// delivered is not found.
+func testRevisedItems(t *testing.T, open Open) {
+	s, _ := open(t)
+	ctx := t.Context()
+	it := item("f", "k1")
+	it.Title, it.Summary = "Exercises near Grodno", "40,000 troops"
+	quiet := item("f", "k2")
+	queued, err := s.Record(ctx, batch("f", t0, []attache.Item{it, quiet}, alertFor(it, "d", "nato")))
+	must(t, err)
+	must(t, s.MarkInFlight(ctx, queued[0].ID, t0))
+	must(t, s.MarkDelivered(ctx, queued[0].ID, t0))
+	got, err := s.AlertedItems(ctx, "f", []string{"k1", "k2", "k3"})
+	must(t, err)
+	if len(got) != 1 || got["k1"].Item.Summary != "40,000 troops" || len(got["k1"].Matches["d"]) != 1 || got["k1"].Matches["d"][0].Rule != "nato" {
+		t.Fatalf("alerted items %+v, want k1 with its text and rule", got)
+	}
+	rev := it
+	rev.Summary = "50,000 troops"
+	b := batch("f", t0.Add(time.Hour), nil)
+	b.Revised = []attache.Item{rev}
+	_, err = s.Record(ctx, b)
+	must(t, err)
+	got, err = s.AlertedItems(ctx, "f", []string{"k1"})
+	must(t, err)
+	if got["k1"].Item.Summary != "50,000 troops" {
+		t.Errorf("after the revision: %q", got["k1"].Item.Summary)
+	}
+}
