@@ -147,7 +147,7 @@ func TestRunAlertsAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	dir, f := setup(t)
 	f.set(item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
 	d := startIn(t, dir, nil)
-	waitFor(t, d.stderr, "first poll")
+	waitFor(t, d.stderr, `msg="first poll`) // not "new, empty state: every feed's first poll ..."
 	f.set(item("n", "NATO to Belarus border", "Mon, 02 Jan 2006 17:04:05 +0000"), item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
 	waitFor(t, d.stdout, "NATO to Belarus border")
 	if took := d.stop(t); took > 10*time.Second {

@@ -17,7 +17,7 @@ func TestSIGHUPReloadsAValidConfigurationAndRejectsAnInvalidOne(t *testing.T) {
 	dir, f := setup(t)
 	f.set(item("a", "Weather", "Mon, 02 Jan 2006 15:04:05 +0000"))
 	p := startIn(t, dir, nil)
-	waitFor(t, p.stderr, "first poll")
+	waitFor(t, p.stderr, `msg="first poll`)
 
 	// Add a rule on sanctions and reload.
 	path := filepath.Join(dir, "rules.yaml")
