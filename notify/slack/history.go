@@ -45,8 +45,8 @@ func (b *Bot) Sent(ctx context.Context, ids []string, since time.Time) (map[stri
 	return sent, err
 }
 
-// find is Sent with the ts of each message found.
-func (b *Bot) find(ctx context.Context, ids []string, since time.Time) (map[string]string, error) {
+// find is Sent with the message each id was found in.
+func (b *Bot) find(ctx context.Context, ids []string, since time.Time) (map[string]slack.Message, error) {
 	where := channelName(b.channel)
 	channel := b.channelID()
 	if channel == "" {
@@ -57,7 +57,7 @@ func (b *Bot) find(ctx context.Context, ids []string, since time.Time) (map[stri
 	for _, id := range ids {
 		want[id] = true
 	}
-	found := make(map[string]string)
+	found := make(map[string]slack.Message)
 	params := slack.GetConversationHistoryParameters{
 		ChannelID:          channel,
 		Oldest:             slackTS(since.Add(-historyMargin)),
@@ -74,7 +74,7 @@ func (b *Bot) find(ctx context.Context, ids []string, since time.Time) (map[stri
 		for _, m := range resp.Messages {
 			for _, id := range metadataIDs(m.Metadata) {
 				if want[id] {
-					found[id] = m.Timestamp
+					found[id] = m
 				}
 			}
 		}

@@ -45,6 +45,7 @@ type slowMessage struct {
 	Text     string          `json:"text"`
 	Metadata json.RawMessage `json:"metadata,omitempty"`
 	ThreadTS string          `json:"thread_ts,omitempty"`
+	Blocks   json.RawMessage `json:"blocks,omitempty"`
 }
 
 const channelID = "C0123456789"
@@ -79,6 +80,9 @@ func (s *slowSlack) post(w http.ResponseWriter, r *http.Request) {
 	if md := r.PostForm.Get("metadata"); md != "" {
 		m.Metadata = json.RawMessage(md)
 	}
+	if bl := r.PostForm.Get("blocks"); bl != "" {
+		m.Blocks = json.RawMessage(bl)
+	}
 	s.history = append(s.history, m)
 	s.mu.Unlock()
 
@@ -96,6 +100,11 @@ func (s *slowSlack) update(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	s.mu.Lock()
 	s.updates = append(s.updates, r.PostForm.Get("ts")+" "+r.PostForm.Get("blocks"))
+	for i := range s.history {
+		if s.history[i].TS == r.PostForm.Get("ts") { // the channel shows the message as updated
+			s.history[i].Blocks = json.RawMessage(r.PostForm.Get("blocks"))
+		}
+	}
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, channelID, r.PostForm.Get("ts"))

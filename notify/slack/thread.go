@@ -154,5 +154,38 @@ func (b *Bot) parentTS(ctx context.Context, parent string, queued time.Time) str
 		queued = time.Now()
 	}
 	found, _ := b.find(ctx, []string{parent}, queued.Add(-storyLookBack))
-	return found[parent]
+	m, ok := found[parent]
+	if !ok {
+		return ""
+	}
+	b.adopt(parent, m)
+	return m.Timestamp
+}
+
+// adopt takes a story's first message as the channel holds it, found after
+// a restart, so that its "also reported by" line goes on from what it says.
+func (b *Bot) adopt(id string, m slack.Message) {
+	p := &parent{ts: m.Timestamp, msg: Message{Text: m.Text}}
+	for _, blk := range m.Blocks.BlockSet {
+		if cb, ok := blk.(*slack.ContextBlock); ok && cb.BlockID == AlsoReportedBlockID {
+			for _, el := range cb.ContextElements.Elements {
+				if t, ok := el.(*slack.TextBlockObject); ok {
+					if list, ok := strings.CutPrefix(t.Text, "Also reported by "); ok {
+						p.sources = strings.Split(list, ", ")
+					}
+				}
+			}
+			continue
+		}
+		p.msg.Blocks = append(p.msg.Blocks, blk)
+	}
+	if len(p.msg.Blocks) == 0 {
+		return // a message whose blocks did not come back cannot be rebuilt
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.parents == nil || len(b.parents) >= maxParents {
+		b.parents = map[string]*parent{}
+	}
+	b.parents[id] = p
 }
